@@ -1,0 +1,154 @@
+package io.fleetwire.protocol;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every message of device protocol v1. One JSON object per WebSocket text frame, discriminated by
+ * its {@code type} field; {@link MessageCodec} is the only code that looks at that field.
+ * See docs/protocol.md for the wire form and an example of each.
+ */
+public sealed interface Message {
+
+    /** Protocol version spoken by this module. */
+    int PROTOCOL_VERSION = 1;
+
+    /** Wire name of this message's type. */
+    String type();
+
+    /** Agent → hub, first message on a socket: who is talking and what it can do. */
+    record Hello(int protocol, String agentName, String agentVersion, ObjectNode capabilities) implements Message {
+        public Hello {
+            Objects.requireNonNull(agentName, "agentName");
+            Objects.requireNonNull(agentVersion, "agentVersion");
+            Objects.requireNonNull(capabilities, "capabilities");
+        }
+
+        @Override
+        public String type() {
+            return "hello";
+        }
+    }
+
+    /** Hub → agent, answer to the upgrade (sent at once) and to every hello. */
+    record Welcome(int protocol, DeviceId deviceId, Instant serverTime, Settings settings) implements Message {
+        public Welcome {
+            Objects.requireNonNull(deviceId, "deviceId");
+            Objects.requireNonNull(serverTime, "serverTime");
+            Objects.requireNonNull(settings, "settings");
+        }
+
+        @Override
+        public String type() {
+            return "welcome";
+        }
+    }
+
+    /** Either direction. The receiver answers with a {@link Pong} echoing {@code ts}. */
+    record Ping(Long ts) implements Message {
+        @Override
+        public String type() {
+            return "ping";
+        }
+    }
+
+    /** Either direction, the answer to a {@link Ping}. */
+    record Pong(Long ts) implements Message {
+        @Override
+        public String type() {
+            return "pong";
+        }
+    }
+
+    /**
+     * Agent → hub: one or more samples under a per-device sequence number. The hub answers with an
+     * {@link Ack} of the same {@code seq} once every sample is committed, or an {@link Error} naming
+     * the seq. Re-sending a seq is safe: it is acknowledged again and stored once.
+     */
+    record Telemetry(long seq, List<Sample> samples) implements Message {
+        public Telemetry {
+            samples = List.copyOf(samples);
+        }
+
+        @Override
+        public String type() {
+            return "telemetry";
+        }
+    }
+
+    /**
+     * Agent → hub, seed 003's message accepted verbatim:
+     * {@code {"type":"data","data":{"agentId":..,"timestamp":..,"sensors":[..],"fans":[..],"systemHealth":{..}}}}.
+     * It has no sequence number, so it is stored but never acknowledged.
+     */
+    record LegacyData(String agentId, Sample sample) implements Message {
+        public LegacyData {
+            Objects.requireNonNull(sample, "sample");
+        }
+
+        @Override
+        public String type() {
+            return "data";
+        }
+    }
+
+    /** Hub → agent: every sample of telemetry {@code seq} is committed to the database. */
+    record Ack(long seq) implements Message {
+        @Override
+        public String type() {
+            return "ack";
+        }
+    }
+
+    /**
+     * Either direction: a message was refused. {@code refType} and {@code refSeq} name the offending
+     * message when they could be read. Unless {@link ErrorCode#retryable()}, re-sending it is futile.
+     */
+    record Error(ErrorCode code, String message, String refType, Long refSeq) implements Message {
+        public Error {
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public String type() {
+            return "error";
+        }
+    }
+
+    /** Settings the hub gives a device; the device keeps no intervals or thresholds of its own (seed 003). */
+    record Settings(long version, int heartbeatSeconds, int missedHeartbeats, int telemetryIntervalSeconds,
+                    int maxMessageBytes) {
+    }
+
+    /** One point in time of a device's state. */
+    record Sample(Instant ts, Map<String, Double> metrics, List<Sensor> sensors, List<Fan> fans,
+                  Map<String, Double> systemHealth, ObjectNode details) {
+        public Sample {
+            Objects.requireNonNull(ts, "ts");
+            metrics = Map.copyOf(metrics);
+            sensors = List.copyOf(sensors);
+            fans = List.copyOf(fans);
+            systemHealth = Map.copyOf(systemHealth);
+            Objects.requireNonNull(details, "details");
+        }
+    }
+
+    /** A temperature sensor reading (seed 003). Null fields were absent. */
+    record Sensor(String id, String type, String name, Double temperature, Double maxTemp, Double critTemp) {
+        public Sensor {
+            Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /** A fan reading (seed 003). Null fields were absent. */
+    record Fan(String id, String name, Double speed, Double rpm, Double targetSpeed, String status) {
+        public Fan {
+            Objects.requireNonNull(id, "id");
+        }
+    }
+}

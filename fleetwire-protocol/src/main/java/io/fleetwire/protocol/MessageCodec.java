@@ -1,0 +1,417 @@
+package io.fleetwire.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON codec for {@link Message}. Thread-safe. {@link #decode} never throws anything but
+ * {@link ProtocolException}, whatever the input.
+ */
+public final class MessageCodec {
+
+    /** Most samples one telemetry message may carry. */
+    public static final int MAX_SAMPLES = 1_000;
+    /** Most entries in one sample's metrics, sensors, fans or systemHealth. */
+    public static final int MAX_ENTRIES = 1_000;
+    /** Longest identifier, name or status string. */
+    public static final int MAX_STRING = 128;
+    /** Sample keys kept as free-form JSON in {@link Message.Sample#details()}. */
+    public static final List<String> DETAIL_KEYS = List.of("battery", "system", "processes", "network", "disks");
+
+    private static final long MAX_EPOCH_MILLI = Instant.parse("2200-01-01T00:00:00Z").toEpochMilli();
+
+    private final ObjectMapper mapper;
+
+    public MessageCodec() {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(32)
+                        .maxNumberLength(64)
+                        .maxStringLength(1 << 20)
+                        .build())
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        this.mapper = new ObjectMapper(factory);
+    }
+
+    /** Decodes one text frame. */
+    public Message decode(String text) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new ProtocolException(ErrorCode.BAD_JSON, "frame is not valid JSON: " + firstLine(e), null, null);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ProtocolException(ErrorCode.BAD_JSON, "frame must be a JSON object", null, null);
+        }
+        JsonNode typeNode = root.get("type");
+        if (typeNode == null || !typeNode.isTextual()) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "field 'type' is missing or not a string", null, null);
+        }
+        String type = typeNode.textValue();
+        Long seq = root.path("seq").canConvertToExactIntegral() ? root.path("seq").asLong() : null;
+        Fields f = new Fields(type, seq);
+        return switch (type) {
+            case "hello" -> new Message.Hello(
+                    f.integer(root, "protocol", 1, Integer.MAX_VALUE),
+                    f.string(root.path("agent"), "agent.name", "name", true),
+                    f.string(root.path("agent"), "agent.version", "version", true),
+                    f.objectOrEmpty(root, "capabilities"));
+            case "welcome" -> new Message.Welcome(
+                    f.integer(root, "protocol", 1, Integer.MAX_VALUE),
+                    f.deviceId(root, "deviceId"),
+                    f.instant(root, "serverTime"),
+                    settings(f, f.object(root, "settings")));
+            case "ping" -> new Message.Ping(f.optionalLong(root, "ts"));
+            case "pong" -> new Message.Pong(f.optionalLong(root, "ts"));
+            case "telemetry" -> telemetry(f, root);
+            case "data" -> legacy(f, root);
+            case "ack" -> new Message.Ack(f.longValue(root, "seq", 0, Long.MAX_VALUE));
+            case "error" -> new Message.Error(
+                    f.errorCode(root),
+                    f.string(root, "message", "message", true),
+                    root.path("ref").path("type").isTextual() ? root.path("ref").path("type").textValue() : null,
+                    root.path("ref").path("seq").canConvertToExactIntegral() ? root.path("ref").path("seq").asLong() : null);
+            default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + clip(type) + "'",
+                    clip(type), seq);
+        };
+    }
+
+    private Message.Telemetry telemetry(Fields f, JsonNode root) {
+        long seq = f.longValue(root, "seq", 0, Long.MAX_VALUE);
+        JsonNode samples = root.get("samples");
+        if (samples == null || !samples.isArray() || samples.isEmpty()) {
+            throw f.invalid("'samples' must be a non-empty array");
+        }
+        if (samples.size() > MAX_SAMPLES) {
+            throw f.invalid("'samples' holds " + samples.size() + " entries; at most " + MAX_SAMPLES + " allowed");
+        }
+        List<Message.Sample> list = new ArrayList<>(samples.size());
+        for (JsonNode sample : samples) {
+            if (!sample.isObject()) {
+                throw f.invalid("every entry of 'samples' must be an object");
+            }
+            list.add(sample(f, sample, "ts"));
+        }
+        return new Message.Telemetry(seq, list);
+    }
+
+    private Message.LegacyData legacy(Fields f, JsonNode root) {
+        JsonNode data = f.object(root, "data");
+        String agentId = f.string(data, "data.agentId", "agentId", false);
+        return new Message.LegacyData(agentId, sample(f, data, "timestamp"));
+    }
+
+    private Message.Sample sample(Fields f, JsonNode node, String tsField) {
+        Instant ts = f.instant(node, tsField);
+        Map<String, Double> metrics = f.numberMap(node, "metrics", true);
+        Map<String, Double> health = f.numberMap(node, "systemHealth", false);
+        List<Message.Sensor> sensors = new ArrayList<>();
+        for (JsonNode s : f.array(node, "sensors")) {
+            sensors.add(new Message.Sensor(f.string(s, "sensors[].id", "id", true),
+                    f.string(s, "sensors[].type", "type", false), f.string(s, "sensors[].name", "name", false),
+                    f.number(s, "temperature"), f.number(s, "maxTemp", "max_temp"), f.number(s, "critTemp", "crit_temp")));
+        }
+        List<Message.Fan> fans = new ArrayList<>();
+        for (JsonNode s : f.array(node, "fans")) {
+            fans.add(new Message.Fan(f.string(s, "fans[].id", "id", true), f.string(s, "fans[].name", "name", false),
+                    f.number(s, "speed"), f.number(s, "rpm"), f.number(s, "targetSpeed", "target_speed"),
+                    f.string(s, "fans[].status", "status", false)));
+        }
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        for (String key : DETAIL_KEYS) {
+            JsonNode value = node.get(key);
+            if (value != null && !value.isNull()) {
+                if (!value.isObject() && !value.isArray()) {
+                    throw f.invalid("'" + key + "' must be an object or an array");
+                }
+                details.set(key, value);
+            }
+        }
+        return new Message.Sample(ts, metrics, sensors, fans, health, details);
+    }
+
+    private static Message.Settings settings(Fields f, JsonNode node) {
+        return new Message.Settings(
+                f.longValue(node, "version", 0, Long.MAX_VALUE),
+                f.integer(node, "heartbeatSeconds", 1, 86_400),
+                f.integer(node, "missedHeartbeats", 1, 100),
+                f.integer(node, "telemetryIntervalSeconds", 1, 86_400),
+                f.integer(node, "maxMessageBytes", 1, Integer.MAX_VALUE));
+    }
+
+    /** Encodes a message as one JSON text frame. */
+    public String encode(Message message) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("type", message.type());
+        switch (message) {
+            case Message.Hello m -> {
+                root.put("protocol", m.protocol());
+                root.putObject("agent").put("name", m.agentName()).put("version", m.agentVersion());
+                root.set("capabilities", m.capabilities());
+            }
+            case Message.Welcome m -> {
+                root.put("protocol", m.protocol());
+                root.put("deviceId", m.deviceId().toString());
+                root.put("serverTime", m.serverTime().toEpochMilli());
+                Message.Settings s = m.settings();
+                root.putObject("settings")
+                        .put("version", s.version())
+                        .put("heartbeatSeconds", s.heartbeatSeconds())
+                        .put("missedHeartbeats", s.missedHeartbeats())
+                        .put("telemetryIntervalSeconds", s.telemetryIntervalSeconds())
+                        .put("maxMessageBytes", s.maxMessageBytes());
+            }
+            case Message.Ping m -> {
+                if (m.ts() != null) {
+                    root.put("ts", m.ts());
+                }
+            }
+            case Message.Pong m -> {
+                if (m.ts() != null) {
+                    root.put("ts", m.ts());
+                }
+            }
+            case Message.Telemetry m -> {
+                root.put("seq", m.seq());
+                var samples = root.putArray("samples");
+                for (Message.Sample s : m.samples()) {
+                    writeSample(samples.addObject(), s, "ts");
+                }
+            }
+            case Message.LegacyData m -> {
+                ObjectNode data = root.putObject("data");
+                if (m.agentId() != null) {
+                    data.put("agentId", m.agentId());
+                }
+                writeSample(data, m.sample(), "timestamp");
+            }
+            case Message.Ack m -> root.put("seq", m.seq());
+            case Message.Error m -> {
+                root.put("code", m.code().wireName());
+                root.put("message", m.message());
+                if (m.refType() != null || m.refSeq() != null) {
+                    ObjectNode ref = root.putObject("ref");
+                    if (m.refType() != null) {
+                        ref.put("type", m.refType());
+                    }
+                    if (m.refSeq() != null) {
+                        ref.put("seq", m.refSeq());
+                    }
+                }
+            }
+        }
+        return root.toString();
+    }
+
+    private static void writeSample(ObjectNode out, Message.Sample s, String tsField) {
+        out.put(tsField, s.ts().toEpochMilli());
+        if (!s.metrics().isEmpty()) {
+            ObjectNode metrics = out.putObject("metrics");
+            new java.util.TreeMap<>(s.metrics()).forEach(metrics::put);
+        }
+        if (!s.sensors().isEmpty()) {
+            var arr = out.putArray("sensors");
+            for (Message.Sensor sensor : s.sensors()) {
+                ObjectNode o = arr.addObject().put("id", sensor.id());
+                putIfPresent(o, "type", sensor.type());
+                putIfPresent(o, "name", sensor.name());
+                putIfPresent(o, "temperature", sensor.temperature());
+                putIfPresent(o, "maxTemp", sensor.maxTemp());
+                putIfPresent(o, "critTemp", sensor.critTemp());
+            }
+        }
+        if (!s.fans().isEmpty()) {
+            var arr = out.putArray("fans");
+            for (Message.Fan fan : s.fans()) {
+                ObjectNode o = arr.addObject().put("id", fan.id());
+                putIfPresent(o, "name", fan.name());
+                putIfPresent(o, "speed", fan.speed());
+                putIfPresent(o, "rpm", fan.rpm());
+                putIfPresent(o, "targetSpeed", fan.targetSpeed());
+                putIfPresent(o, "status", fan.status());
+            }
+        }
+        if (!s.systemHealth().isEmpty()) {
+            ObjectNode health = out.putObject("systemHealth");
+            new java.util.TreeMap<>(s.systemHealth()).forEach(health::put);
+        }
+        s.details().properties().forEach(e -> out.set(e.getKey(), e.getValue()));
+    }
+
+    private static void putIfPresent(ObjectNode o, String field, Object value) {
+        switch (value) {
+            case null -> { }
+            case String v -> o.put(field, v);
+            case Double v -> o.put(field, v);
+            default -> throw new IllegalStateException("unexpected value " + value);
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return clip(nl < 0 ? m : m.substring(0, nl));
+    }
+
+    static String clip(String s) {
+        return s.length() <= MAX_STRING ? s : s.substring(0, MAX_STRING) + "…";
+    }
+
+    /** Field readers that turn every problem into a {@link ProtocolException} naming the message. */
+    private record Fields(String type, Long seq) {
+
+        ProtocolException invalid(String what) {
+            return new ProtocolException(ErrorCode.INVALID_MESSAGE, type + ": " + what, type, seq);
+        }
+
+        JsonNode object(JsonNode node, String field) {
+            JsonNode v = node.get(field);
+            if (v == null || !v.isObject()) {
+                throw invalid("'" + field + "' must be an object");
+            }
+            return v;
+        }
+
+        ObjectNode objectOrEmpty(JsonNode node, String field) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                return JsonNodeFactory.instance.objectNode();
+            }
+            if (!v.isObject()) {
+                throw invalid("'" + field + "' must be an object");
+            }
+            return (ObjectNode) v;
+        }
+
+        Iterable<JsonNode> array(JsonNode node, String field) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                return List.of();
+            }
+            if (!v.isArray()) {
+                throw invalid("'" + field + "' must be an array");
+            }
+            if (v.size() > MAX_ENTRIES) {
+                throw invalid("'" + field + "' holds more than " + MAX_ENTRIES + " entries");
+            }
+            for (JsonNode e : v) {
+                if (!e.isObject()) {
+                    throw invalid("every entry of '" + field + "' must be an object");
+                }
+            }
+            return v;
+        }
+
+        String string(JsonNode node, String label, String field, boolean required) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                if (required) {
+                    throw invalid("'" + label + "' is required");
+                }
+                return null;
+            }
+            if (!v.isTextual() || v.textValue().isEmpty() || v.textValue().length() > MAX_STRING) {
+                throw invalid("'" + label + "' must be a string of 1–" + MAX_STRING + " characters");
+            }
+            return v.textValue();
+        }
+
+        int integer(JsonNode node, String field, int min, int max) {
+            return (int) longValue(node, field, min, max);
+        }
+
+        long longValue(JsonNode node, String field, long min, long max) {
+            JsonNode v = node.get(field);
+            if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw invalid("'" + field + "' must be an integer");
+            }
+            long value = v.longValue();
+            if (value < min || value > max) {
+                throw invalid("'" + field + "' must be between " + min + " and " + max);
+            }
+            return value;
+        }
+
+        Long optionalLong(JsonNode node, String field) {
+            JsonNode v = node.get(field);
+            return v == null || v.isNull() ? null : longValue(node, field, Long.MIN_VALUE, Long.MAX_VALUE);
+        }
+
+        Instant instant(JsonNode node, String field) {
+            return Instant.ofEpochMilli(longValue(node, field, 0, MAX_EPOCH_MILLI));
+        }
+
+        DeviceId deviceId(JsonNode node, String field) {
+            try {
+                return DeviceId.parse(node.path(field).textValue());
+            } catch (IllegalArgumentException e) {
+                throw invalid("'" + field + "' must be a device id");
+            }
+        }
+
+        ErrorCode errorCode(JsonNode node) {
+            try {
+                return ErrorCode.fromWire(node.path("code").asText());
+            } catch (IllegalArgumentException e) {
+                throw invalid("'code' is not a known error code");
+            }
+        }
+
+        Double number(JsonNode node, String... fields) {
+            for (String field : fields) {
+                JsonNode v = node.get(field);
+                if (v != null && !v.isNull()) {
+                    if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+                        throw invalid("'" + field + "' must be a finite number");
+                    }
+                    return v.doubleValue();
+                }
+            }
+            return null;
+        }
+
+        Map<String, Double> numberMap(JsonNode node, String field, boolean checkNames) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                return Map.of();
+            }
+            if (!v.isObject()) {
+                throw invalid("'" + field + "' must be an object of numbers");
+            }
+            if (v.size() > MAX_ENTRIES) {
+                throw invalid("'" + field + "' holds more than " + MAX_ENTRIES + " entries");
+            }
+            Map<String, Double> out = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : v.properties()) {
+                if (!MetricName.isValid(e.getKey())) {
+                    throw invalid("'" + field + "' has an invalid name '" + clip(e.getKey())
+                            + "' (1–128 of letters, digits and . _ - : /)");
+                }
+                JsonNode n = e.getValue();
+                if (n.isBoolean()) {
+                    out.put(e.getKey(), n.booleanValue() ? 1.0 : 0.0);
+                    continue;
+                }
+                if (!n.isNumber() || !Double.isFinite(n.doubleValue())) {
+                    throw invalid("'" + field + "." + e.getKey() + "' must be a finite number");
+                }
+                out.put(e.getKey(), n.doubleValue());
+            }
+            return out;
+        }
+    }
+}
