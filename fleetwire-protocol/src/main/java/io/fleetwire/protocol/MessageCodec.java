@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -27,6 +28,8 @@ public final class MessageCodec {
     public static final int MAX_ENTRIES = 1_000;
     /** Longest identifier, name or status string. */
     public static final int MAX_STRING = 128;
+    /** Longest {@code message} of an error frame; every message this codec produces is shorter. */
+    public static final int MAX_ERROR_MESSAGE = 1_024;
     /** Sample keys kept as free-form JSON in {@link Message.Sample#details()}. */
     public static final List<String> DETAIL_KEYS = List.of("battery", "system", "processes", "network", "disks");
 
@@ -43,7 +46,7 @@ public final class MessageCodec {
                         .build())
                 .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
-        this.mapper = new ObjectMapper(factory);
+        this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** Decodes one text frame. */
@@ -62,7 +65,7 @@ public final class MessageCodec {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "field 'type' is missing or not a string", null, null);
         }
         String type = typeNode.textValue();
-        Long seq = root.path("seq").canConvertToExactIntegral() ? root.path("seq").asLong() : null;
+        Long seq = exactLong(root.path("seq"));
         Fields f = new Fields(type, seq);
         return switch (type) {
             case "hello" -> new Message.Hello(
@@ -82,12 +85,17 @@ public final class MessageCodec {
             case "ack" -> new Message.Ack(f.longValue(root, "seq", 0, Long.MAX_VALUE));
             case "error" -> new Message.Error(
                     f.errorCode(root),
-                    f.string(root, "message", "message", true),
+                    f.string(root, "message", "message", true, MAX_ERROR_MESSAGE),
                     root.path("ref").path("type").isTextual() ? root.path("ref").path("type").textValue() : null,
-                    root.path("ref").path("seq").canConvertToExactIntegral() ? root.path("ref").path("seq").asLong() : null);
+                    exactLong(root.path("ref").path("seq")));
             default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + clip(type) + "'",
                     clip(type), seq);
         };
+    }
+
+    /** The node's value when it is an integer within the range of long, else null. */
+    private static Long exactLong(JsonNode node) {
+        return node.canConvertToExactIntegral() && node.canConvertToLong() ? node.asLong() : null;
     }
 
     private Message.Telemetry telemetry(Fields f, JsonNode root) {
@@ -217,6 +225,13 @@ public final class MessageCodec {
         return root.toString();
     }
 
+    /** A sample as the JSON object it travels as inside a telemetry message. */
+    public ObjectNode sampleJson(Message.Sample sample) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        writeSample(out, sample, "ts");
+        return out;
+    }
+
     private static void writeSample(ObjectNode out, Message.Sample s, String tsField) {
         out.put(tsField, s.ts().toEpochMilli());
         if (!s.metrics().isEmpty()) {
@@ -317,6 +332,10 @@ public final class MessageCodec {
         }
 
         String string(JsonNode node, String label, String field, boolean required) {
+            return string(node, label, field, required, MAX_STRING);
+        }
+
+        String string(JsonNode node, String label, String field, boolean required, int maxLength) {
             JsonNode v = node.get(field);
             if (v == null || v.isNull()) {
                 if (required) {
@@ -324,8 +343,8 @@ public final class MessageCodec {
                 }
                 return null;
             }
-            if (!v.isTextual() || v.textValue().isEmpty() || v.textValue().length() > MAX_STRING) {
-                throw invalid("'" + label + "' must be a string of 1–" + MAX_STRING + " characters");
+            if (!v.isTextual() || v.textValue().isEmpty() || v.textValue().length() > maxLength) {
+                throw invalid("'" + label + "' must be a string of 1–" + maxLength + " characters");
             }
             return v.textValue();
         }

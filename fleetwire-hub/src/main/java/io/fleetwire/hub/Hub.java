@@ -1,0 +1,216 @@
+package io.fleetwire.hub;
+
+import io.fleetwire.hub.agent.AgentEndpoint;
+import io.fleetwire.hub.api.ApiErrors;
+import io.fleetwire.hub.auth.AdminAuth;
+import io.fleetwire.hub.bus.LocalBus;
+import io.fleetwire.hub.config.HubConfig;
+import io.fleetwire.hub.db.Database;
+import io.fleetwire.hub.device.DeviceEndpoint;
+import io.fleetwire.hub.device.DeviceRepository;
+import io.fleetwire.hub.device.DeviceService;
+import io.fleetwire.hub.device.EnrollmentRepository;
+import io.fleetwire.hub.event.EventLog;
+import io.fleetwire.hub.ops.HubMetrics;
+import io.fleetwire.hub.ops.OpsEndpoint;
+import io.fleetwire.hub.presence.PresenceRegistry;
+import io.fleetwire.hub.presence.PresenceSweeper;
+import io.fleetwire.hub.telemetry.TelemetryEndpoint;
+import io.fleetwire.hub.telemetry.TelemetryService;
+import io.fleetwire.protocol.CloseCode;
+import io.fleetwire.protocol.Message;
+import io.fleetwire.protocol.MessageCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running hub: wires the features together, serves HTTP and WebSockets, and shuts down in order
+ * (stop accepting, close device sockets with 1001, flush telemetry, stop the database).
+ */
+public final class Hub implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
+    private final HubConfig config;
+    private final Vertx vertx;
+    private final DataDirLock lock;
+    private final Database database;
+    private final TelemetryService telemetry;
+    private final PresenceRegistry presence;
+    private final PresenceSweeper sweeper;
+    private final HttpServer server;
+    private final HubMetrics metrics;
+    private volatile boolean draining;
+    private volatile boolean stopped;
+
+    private Hub(HubConfig config, Vertx vertx, DataDirLock lock, Database database, TelemetryService telemetry,
+                PresenceRegistry presence, PresenceSweeper sweeper, HttpServer server, HubMetrics metrics) {
+        this.config = config;
+        this.vertx = vertx;
+        this.lock = lock;
+        this.database = database;
+        this.telemetry = telemetry;
+        this.presence = presence;
+        this.sweeper = sweeper;
+        this.server = server;
+        this.metrics = metrics;
+    }
+
+    /** Starts a hub and returns once it serves. Blocking. */
+    public static Hub start(HubConfig config) {
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        Vertx vertx = Vertx.vertx();
+        Database database = null;
+        try {
+            AdminAuth admin = AdminAuth.load(config.adminToken(), config.dataDir());
+            database = Database.open(vertx, config.dbUrl(), config.dataDir(), config.dbPoolSize());
+            return wire(config, vertx, lock, database, admin);
+        } catch (RuntimeException e) {
+            if (database != null) {
+                database.close();
+            }
+            await(vertx.close(), TimeUnit.SECONDS.toMillis(30));
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Hub wire(HubConfig config, Vertx vertx, DataDirLock lock, Database database, AdminAuth admin) {
+        var pool = database.pool();
+        HubMetrics metrics = new HubMetrics();
+        MessageCodec codec = new MessageCodec();
+        EventLog events = new EventLog(pool, new LocalBus());
+        DeviceRepository devices = new DeviceRepository(pool);
+        PresenceRegistry presence = new PresenceRegistry(pool, devices, events);
+        TelemetryService telemetry = new TelemetryService(vertx, pool, codec, metrics, config.telemetryQueue(),
+                config.telemetryBatch(), config.retentionDays(), Clock.systemUTC());
+        await(telemetry.start(), TimeUnit.SECONDS.toMillis(60));
+        int reset = await(presence.resetAfterRestart(), TimeUnit.SECONDS.toMillis(60));
+        if (reset > 0) {
+            log.info("Marked {} devices offline that were online when the hub last stopped", reset);
+        }
+        PresenceSweeper sweeper = new PresenceSweeper(vertx, presence, devices, config.heartbeat(), config.presenceTimeout());
+
+        Hub[] self = new Hub[1];
+        Router router = Router.router(vertx);
+        router.route("/api/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
+        DeviceService deviceService = new DeviceService(pool, devices, new EnrollmentRepository(pool), presence, events);
+        new DeviceEndpoint(deviceService, devices, new EnrollmentRepository(pool), presence, events).mount(router, admin);
+        new TelemetryEndpoint(telemetry, devices).mount(router, admin);
+        Message.Settings settings = new Message.Settings(1, (int) config.heartbeat().toSeconds(), config.missedHeartbeats(),
+                (int) config.telemetryInterval().toSeconds(), config.maxMessageBytes());
+        new AgentEndpoint(new AgentEndpoint.Config(config.deviceRate(), config.deviceBurst()), codec, telemetry, presence,
+                devices, metrics, settings, () -> self[0] == null || self[0].draining).mount(router);
+        new OpsEndpoint(pool, metrics, () -> self[0] == null || self[0].draining, presence::count).mount(router);
+        router.route().last().handler(ctx -> ctx.fail(404));
+        router.route().failureHandler(ApiErrors::handle);
+
+        HttpServerOptions options = new HttpServerOptions()
+                .setPort(config.port())
+                .setHost(config.host())
+                .setMaxWebSocketFrameSize(config.maxMessageBytes())
+                .setMaxWebSocketMessageSize(config.maxMessageBytes())
+                .setIdleTimeout(0);
+        switch (config.compression()) {
+            case OFF -> options.setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+            case NO_CONTEXT_TAKEOVER -> options.setPerMessageWebSocketCompressionSupported(true)
+                    .setPerFrameWebSocketCompressionSupported(false)
+                    .setWebSocketAllowServerNoContext(true)
+                    .setWebSocketPreferredClientNoContext(true);
+            case ON -> options.setPerMessageWebSocketCompressionSupported(true);
+        }
+        HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+        await(server.listen(), TimeUnit.SECONDS.toMillis(30));
+        sweeper.start();
+        Hub hub = new Hub(config, vertx, lock, database, telemetry, presence, sweeper, server, metrics);
+        self[0] = hub;
+        log.info("Fleetwire hub listening on {}:{} ({} PostgreSQL at {})", config.host(), server.actualPort(),
+                database.embedded() ? "embedded" : "external", database.url());
+        return hub;
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    public HubConfig config() {
+        return config;
+    }
+
+    public HubMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Graceful stop: refuse new sockets and report draining on /health, close device sockets with
+     * 1001, wait for queued telemetry to commit, stop serving, stop the database.
+     */
+    @Override
+    public synchronized void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        draining = true;
+        Duration grace = config.shutdownGrace();
+        log.info("Hub stopping: closing {} device sockets, flushing {} queued telemetry messages",
+                presence.count(), telemetry.queueDepth());
+        sweeper.stop();
+        presence.sessions().forEach(s -> s.close(CloseCode.GOING_AWAY));
+        try {
+            await(telemetry.drain(), Math.max(1, grace.toMillis()));
+        } catch (RuntimeException e) {
+            log.warn("Telemetry not fully flushed within {} s: {}", grace.toSeconds(), e.toString());
+        }
+        telemetry.stop();
+        try {
+            await(server.close(), TimeUnit.SECONDS.toMillis(10));
+        } catch (RuntimeException e) {
+            log.warn("HTTP server did not close cleanly: {}", e.toString());
+        }
+        // Let close handlers record the devices as offline before the pool goes.
+        waitUntil(() -> presence.count() == 0, Duration.ofSeconds(2));
+        database.close();
+        await(vertx.close(), TimeUnit.SECONDS.toMillis(10));
+        lock.close();
+        log.info("Hub stopped");
+    }
+
+    /** Blocks for a future's result; a timeout or failure becomes an unchecked exception. */
+    private static <T> T await(Future<T> future, long millis) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("timed out after " + millis + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+}

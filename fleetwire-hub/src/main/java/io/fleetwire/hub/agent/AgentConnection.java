@@ -1,0 +1,237 @@
+package io.fleetwire.hub.agent;
+
+import io.fleetwire.hub.device.DeviceRepository;
+import io.fleetwire.hub.ops.HubMetrics;
+import io.fleetwire.hub.presence.PresenceRegistry;
+import io.fleetwire.hub.presence.Session;
+import io.fleetwire.hub.telemetry.TelemetryRejected;
+import io.fleetwire.hub.telemetry.TelemetryService;
+import io.fleetwire.protocol.CloseCode;
+import io.fleetwire.protocol.DeviceId;
+import io.fleetwire.protocol.ErrorCode;
+import io.fleetwire.protocol.Message;
+import io.fleetwire.protocol.MessageCodec;
+import io.fleetwire.protocol.ProtocolException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One device's socket after a successful upgrade. Decodes frames, answers pings and hellos, hands
+ * telemetry to the {@link TelemetryService} and acknowledges it after commit. Every way the socket
+ * ends goes through {@link #close(CloseCode)} or the close handler.
+ *
+ * <p>Threading: frame handlers run on the socket's event loop; {@link #close}, {@link #ping} and
+ * {@link #lastSeen} may be called from any thread.
+ */
+final class AgentConnection implements Session {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentConnection.class);
+
+    private final ServerWebSocket ws;
+    private final DeviceId deviceId;
+    private final String agentId;
+    private final AgentContext hub;
+    private final RateLimiter rate;
+    private volatile long lastSeenMillis = System.currentTimeMillis();
+    private volatile CloseCode closing;
+
+    AgentConnection(ServerWebSocket ws, DeviceRepository.Credentials credentials, AgentContext hub) {
+        this.ws = ws;
+        this.deviceId = credentials.id();
+        this.agentId = credentials.agentId();
+        this.hub = hub;
+        this.rate = new RateLimiter(hub.config().deviceRate(), hub.config().deviceBurst(), System.nanoTime());
+    }
+
+    void start() {
+        ws.textMessageHandler(this::onText);
+        ws.binaryMessageHandler(this::onBinary);
+        ws.pongHandler(b -> touch());
+        ws.exceptionHandler(this::onException);
+        ws.closeHandler(v -> onClosed());
+        String remote = String.valueOf(ws.remoteAddress());
+        hub.presence().connected(this, remote)
+                .onFailure(e -> log.warn("Could not record device {} as connected: {}", deviceId, e.getMessage()));
+        send(welcome());
+    }
+
+    @Override
+    public DeviceId deviceId() {
+        return deviceId;
+    }
+
+    @Override
+    public Instant lastSeen() {
+        return Instant.ofEpochMilli(lastSeenMillis);
+    }
+
+    @Override
+    public void ping() {
+        if (closing == null) {
+            ws.writePing(Buffer.buffer());
+        }
+    }
+
+    @Override
+    public void close(CloseCode code) {
+        if (closing != null) {
+            return;
+        }
+        closing = code;
+        hub.metrics().increment("fleetwire_device_closes_total", "code=\"" + code.code() + "\"");
+        ws.close((short) code.code(), code.reason());
+    }
+
+    private void touch() {
+        lastSeenMillis = System.currentTimeMillis();
+    }
+
+    private void onText(String text) {
+        touch();
+        switch (rate.acquire(System.nanoTime())) {
+            case FLOODING -> {
+                log.info("Device {} floods its socket; closing", deviceId);
+                close(CloseCode.POLICY_VIOLATION);
+                return;
+            }
+            case REFUSE -> {
+                hub.metrics().increment("fleetwire_device_frames_rejected_total", "code=\"rate_limited\"");
+                send(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; this one was dropped, not stored",
+                        null, null));
+                return;
+            }
+            case ALLOW -> { }
+        }
+        Message message;
+        try {
+            message = hub.codec().decode(text);
+        } catch (ProtocolException e) {
+            refuse(e.toErrorFrame());
+            return;
+        }
+        switch (message) {
+            case Message.Hello hello -> onHello(hello);
+            case Message.Ping ping -> send(new Message.Pong(ping.ts()));
+            case Message.Pong pong -> { }
+            case Message.Telemetry t -> ingest(t.seq(), t.samples(), "telemetry");
+            case Message.LegacyData d -> onLegacy(d);
+            case Message.Error e -> log.info("Device {} reports error {}: {}", deviceId, e.code().wireName(), e.message());
+            case Message.Ack a -> wrongDirection(a);
+            case Message.Welcome w -> wrongDirection(w);
+        }
+    }
+
+    /** Vert.x reports an oversized message (frames adding up past the limit) here, not as a close. */
+    private void onException(Throwable e) {
+        if (e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException c) {
+            close(c.closeStatus().code() == CloseCode.MESSAGE_TOO_BIG.code() ? CloseCode.MESSAGE_TOO_BIG : CloseCode.POLICY_VIOLATION);
+        } else if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size")) {
+            close(CloseCode.MESSAGE_TOO_BIG);
+        } else {
+            log.debug("Device {} socket error: {}", deviceId, e.toString());
+        }
+    }
+
+    private void onBinary(Buffer buffer) {
+        touch();
+        refuse(new Message.Error(ErrorCode.INVALID_MESSAGE, "binary frames are not part of protocol v1; send JSON text frames",
+                null, null));
+    }
+
+    private void onHello(Message.Hello hello) {
+        if (hello.protocol() != Message.PROTOCOL_VERSION) {
+            refuse(new Message.Error(ErrorCode.INVALID_MESSAGE, "protocol " + hello.protocol()
+                    + " is not supported; this hub speaks " + Message.PROTOCOL_VERSION, "hello", null));
+            return;
+        }
+        hub.devices().updateAgent(deviceId, hello.agentName(), hello.agentVersion(),
+                        new JsonObject(hello.capabilities().toString()))
+                .onFailure(e -> log.warn("Could not store hello of device {}: {}", deviceId, e.getMessage()));
+        send(welcome());
+    }
+
+    private void onLegacy(Message.LegacyData data) {
+        if (data.agentId() != null && agentId != null && !agentId.equals(data.agentId())) {
+            refuse(new Message.Error(ErrorCode.FORBIDDEN, "agentId '" + data.agentId()
+                    + "' is not the agent this token was issued to", "data", null));
+            return;
+        }
+        ingest(TelemetryService.NO_SEQ, List.of(data.sample()), "data");
+    }
+
+    private void ingest(long seq, List<Message.Sample> samples, String type) {
+        Long ref = seq == TelemetryService.NO_SEQ ? null : seq;
+        hub.telemetry().ingest(deviceId, seq, samples).onComplete(ar -> {
+            if (ar.succeeded()) {
+                if (ref != null) {
+                    send(new Message.Ack(seq));
+                }
+            } else if (ar.cause() instanceof TelemetryRejected r) {
+                refuse(new Message.Error(r.code(), r.getMessage(), type, ref));
+            } else {
+                refuse(new Message.Error(ErrorCode.INTERNAL, "could not store the message; send it again later", type, ref));
+            }
+        });
+    }
+
+    private void wrongDirection(Message m) {
+        refuse(new Message.Error(ErrorCode.INVALID_MESSAGE, "'" + m.type() + "' is sent by the hub, not by devices",
+                m.type(), null));
+    }
+
+    private void refuse(Message.Error error) {
+        hub.metrics().increment("fleetwire_device_frames_rejected_total", "code=\"" + error.code().wireName() + "\"");
+        send(error);
+    }
+
+    private Message.Welcome welcome() {
+        return new Message.Welcome(Message.PROTOCOL_VERSION, deviceId, Instant.now(), hub.settings());
+    }
+
+    private void send(Message m) {
+        if (closing != null || ws.isClosed()) {
+            return;
+        }
+        if (ws.writeQueueFull()) {
+            log.info("Device {} does not read its socket; closing", deviceId);
+            close(CloseCode.POLICY_VIOLATION);
+            return;
+        }
+        ws.writeTextMessage(hub.codec().encode(m));
+    }
+
+    private void onClosed() {
+        CloseCode ours = closing;
+        int code;
+        String reason;
+        if (ours != null) {
+            code = ours.code();
+            reason = ours.reason();
+        } else {
+            Short status = ws.closeStatusCode();
+            code = status == null ? 1006 : status;
+            reason = ws.closeReason() == null ? (status == null ? "connection lost" : "closed by device") : ws.closeReason();
+            if (code == CloseCode.MESSAGE_TOO_BIG.code() || code == CloseCode.POLICY_VIOLATION.code()) {
+                hub.metrics().increment("fleetwire_device_closes_total", "code=\"" + code + "\"");
+            }
+        }
+        MDC.put("device", deviceId.toString());
+        log.debug("Device socket closed: {} {}", code, reason);
+        MDC.remove("device");
+        hub.presence().disconnected(this, code, reason)
+                .onFailure(e -> log.warn("Could not record device {} as disconnected: {}", deviceId, e.getMessage()));
+    }
+
+    /** What a connection needs from the hub. */
+    record AgentContext(AgentEndpoint.Config config, MessageCodec codec, TelemetryService telemetry,
+                        PresenceRegistry presence, DeviceRepository devices, HubMetrics metrics,
+                        Message.Settings settings) {
+    }
+}

@@ -1,0 +1,85 @@
+package io.fleetwire.hub.agent;
+
+import io.fleetwire.hub.api.ApiErrors;
+import io.fleetwire.hub.auth.Tokens;
+import io.fleetwire.hub.device.DeviceRepository;
+import io.fleetwire.hub.ops.HubMetrics;
+import io.fleetwire.hub.presence.PresenceRegistry;
+import io.fleetwire.hub.telemetry.TelemetryService;
+import io.fleetwire.protocol.Message;
+import io.fleetwire.protocol.MessageCodec;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code /ws/agent}: the device socket. The device token is checked before the upgrade (header
+ * {@code Authorization: Bearer}, or query parameter {@code token}); a missing, unknown or revoked
+ * token gets HTTP 401 and no socket.
+ */
+public final class AgentEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentEndpoint.class);
+    public static final String PATH = "/ws/agent";
+
+    /** Per-connection limits. */
+    public record Config(int deviceRate, int deviceBurst) {
+    }
+
+    private final DeviceRepository devices;
+    private final AgentConnection.AgentContext context;
+    private final BooleanSupplier draining;
+
+    public AgentEndpoint(Config config, MessageCodec codec, TelemetryService telemetry, PresenceRegistry presence,
+                         DeviceRepository devices, HubMetrics metrics, Message.Settings settings,
+                         BooleanSupplier draining) {
+        this.devices = devices;
+        this.context = new AgentConnection.AgentContext(config, codec, telemetry, presence, devices, metrics, settings);
+        this.draining = draining;
+        metrics.gauge("fleetwire_devices_connected", "Device sockets open on this hub", presence::count);
+        metrics.describe("fleetwire_device_frames_rejected_total", "Device frames answered with an error frame, by code");
+        metrics.describe("fleetwire_device_closes_total", "Device sockets closed for a reason, by close code");
+    }
+
+    public void mount(Router router) {
+        router.get(PATH).handler(this::upgrade);
+    }
+
+    private void upgrade(RoutingContext ctx) {
+        var request = ctx.request();
+        if (draining.getAsBoolean()) {
+            ApiErrors.send(ctx.response(), 503, "unavailable", "hub is shutting down; reconnect later");
+            return;
+        }
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            ApiErrors.send(ctx.response(), 400, "bad_request", "expected a WebSocket upgrade");
+            return;
+        }
+        String token = Tokens.bearer(request.getHeader("Authorization"));
+        if (token == null) {
+            token = request.getParam("token");
+        }
+        if (token == null || token.isEmpty() || token.length() > 512) {
+            ApiErrors.send(ctx.response(), 401, "unauthorized", "a device token is required");
+            return;
+        }
+        request.pause();
+        devices.findByToken(Tokens.hash(token)).onComplete(ar -> {
+            if (ar.failed()) {
+                log.error("Device token lookup failed", ar.cause());
+                ApiErrors.send(ctx.response(), 503, "unavailable", "cannot check the token now; retry later");
+                return;
+            }
+            if (ar.result().isEmpty()) {
+                ApiErrors.send(ctx.response(), 401, "unauthorized", "unknown or revoked device token");
+                return;
+            }
+            request.toWebSocket()
+                    .onSuccess(ws -> new AgentConnection(ws, ar.result().get(), context).start())
+                    .onFailure(e -> log.debug("Upgrade failed: {}", e.toString()));
+        });
+    }
+}

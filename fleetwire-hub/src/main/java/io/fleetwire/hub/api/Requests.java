@@ -1,0 +1,48 @@
+package io.fleetwire.hub.api;
+
+import io.fleetwire.protocol.DeviceId;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Path and query parameters, and JSON answers, shared by every REST endpoint. */
+public final class Requests {
+
+    private Requests() {
+    }
+
+    /** The {@code :id} path parameter; an id that is not a UUID cannot name a device, so 404. */
+    public static DeviceId deviceId(RoutingContext ctx) {
+        try {
+            return DeviceId.parse(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException.NotFound("no device " + ctx.pathParam("id"));
+        }
+    }
+
+    public static int queryInt(RoutingContext ctx, String name, int min, int max, int dflt) {
+        String v = ctx.request().getParam(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int i = Integer.parseInt(v);
+            if (i >= min && i <= max) {
+                return i;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw new ApiException.BadRequest("'" + name + "' must be an integer between " + min + " and " + max);
+    }
+
+    /** Answers with the future's JSON; status 0 keeps a status the mapping function set. */
+    public static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+        result.onSuccess(json -> {
+            if (status != 0) {
+                ctx.response().setStatusCode(status);
+            }
+            ctx.response().putHeader("content-type", "application/json").end(json.encode());
+        }).onFailure(ctx::fail);
+    }
+}

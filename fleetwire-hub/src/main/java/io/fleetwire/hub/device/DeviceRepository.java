@@ -1,0 +1,164 @@
+package io.fleetwire.hub.device;
+
+import io.fleetwire.hub.api.ApiException;
+import io.fleetwire.protocol.DeviceId;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL for the {@code devices} table. */
+public final class DeviceRepository {
+
+    private static final String COLUMNS = """
+            d.id, d.name, d.hostname, d.labels, d.agent_id, d.agent_name, d.agent_version, d.capabilities,
+            d.online, d.last_seen, d.created_at""";
+
+    private final Pool pool;
+
+    public DeviceRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Identity behind a device token. */
+    public record Credentials(DeviceId id, String agentId) {
+    }
+
+    public Future<Void> insert(SqlClient client, DeviceId id, String name, String hostname, JsonObject labels,
+                               byte[] tokenHash, String agentId, UUID enrollmentId, JsonObject capabilities) {
+        return client.preparedQuery("""
+                        INSERT INTO devices (id, name, hostname, labels, token_hash, agent_id, enrollment_token_id, capabilities)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""")
+                .execute(Tuple.from(java.util.Arrays.asList(id.value(), name, (hostname), labels,
+                        io.vertx.core.buffer.Buffer.buffer(tokenHash), (agentId), (enrollmentId), capabilities)))
+                .<Void>mapEmpty()
+                .recover(e -> Future.failedFuture(isUnique(e, "devices_name_key")
+                        ? new ApiException.Conflict("a device named '" + name + "' already exists") : e));
+    }
+
+    public Future<Optional<Credentials>> findByToken(byte[] tokenHash) {
+        return pool.preparedQuery("SELECT id, agent_id FROM devices WHERE token_hash = $1")
+                .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(tokenHash)))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Credentials(
+                        new DeviceId(rows.iterator().next().getUUID(0)), rows.iterator().next().getString(1))));
+    }
+
+    public Future<Optional<Device>> find(DeviceId id) {
+        return pool.preparedQuery("SELECT " + COLUMNS + ", l.ts AS l_ts, l.seq AS l_seq, l.metrics AS l_metrics, l.state AS l_state"
+                        + " FROM devices d LEFT JOIN device_latest l ON l.device_id = d.id WHERE d.id = $1")
+                .execute(Tuple.of(id.value()))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next(), true)));
+    }
+
+    /** A page ordered by creation; {@code after} is the previous page's last (createdAt, id). */
+    public Future<List<Device>> list(int limit, Instant afterCreated, UUID afterId, Boolean online) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM devices d"
+                        + " WHERE ($2::timestamptz IS NULL OR (d.created_at, d.id) > ($2::timestamptz, $3::uuid))"
+                        + " AND ($4::boolean IS NULL OR d.online = $4::boolean)"
+                        + " ORDER BY d.created_at, d.id LIMIT $1")
+                .execute(Tuple.from(java.util.Arrays.asList(limit, (afterCreated == null ? null : afterCreated.atOffset(ZoneOffset.UTC)),
+                        (afterId), (online))))
+                .map(rows -> {
+                    List<Device> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(map(r, false)));
+                    return out;
+                });
+    }
+
+    public Future<Boolean> delete(SqlClient client, DeviceId id) {
+        return client.preparedQuery("DELETE FROM devices WHERE id = $1").execute(Tuple.of(id.value()))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The device an enrollment token already registered for this hostname, if any. */
+    public Future<Optional<DeviceId>> findEnrolled(SqlClient client, UUID enrollmentId, String hostname) {
+        return client.preparedQuery("SELECT id FROM devices WHERE enrollment_token_id = $1 AND hostname = $2 FOR UPDATE")
+                .execute(Tuple.of(enrollmentId, hostname))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new DeviceId(rows.iterator().next().getUUID(0))));
+    }
+
+    public Future<Boolean> nameTaken(SqlClient client, String name) {
+        return client.preparedQuery("SELECT 1 FROM devices WHERE name = $1").execute(Tuple.of(name))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /** Re-registration: a new token (the old one stops working) and fresh capabilities. */
+    public Future<Void> reRegister(SqlClient client, DeviceId id, byte[] tokenHash, String agentId, JsonObject capabilities) {
+        return client.preparedQuery("UPDATE devices SET token_hash = $2, agent_id = COALESCE($3, agent_id), capabilities = $4 WHERE id = $1")
+                .execute(Tuple.of(id.value(), io.vertx.core.buffer.Buffer.buffer(tokenHash), agentId, capabilities))
+                .mapEmpty();
+    }
+
+    /** What the agent said in its hello. */
+    public Future<Void> updateAgent(DeviceId id, String agentName, String agentVersion, JsonObject capabilities) {
+        return pool.preparedQuery("""
+                        UPDATE devices SET agent_name = $2, agent_version = $3,
+                               capabilities = CASE WHEN $4::jsonb = '{}'::jsonb THEN capabilities ELSE $4::jsonb END
+                        WHERE id = $1""")
+                .execute(Tuple.of(id.value(), agentName, agentVersion, capabilities))
+                .mapEmpty();
+    }
+
+    public Future<Void> setPresence(SqlClient client, DeviceId id, boolean online, Instant lastSeen) {
+        return client.preparedQuery("UPDATE devices SET online = $2, last_seen = GREATEST(last_seen, $3) WHERE id = $1")
+                .execute(Tuple.of(id.value(), online, lastSeen.atOffset(ZoneOffset.UTC)))
+                .mapEmpty();
+    }
+
+    /** Marks every device offline (at start: no socket survives a restart); returns the ids changed. */
+    public Future<List<DeviceId>> markAllOffline(SqlClient client) {
+        return client.query("UPDATE devices SET online = false WHERE online RETURNING id").execute()
+                .map(rows -> {
+                    List<DeviceId> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new DeviceId(r.getUUID(0))));
+                    return out;
+                });
+    }
+
+    /** Writes the in-memory last-seen times of connected devices. */
+    public Future<Void> touch(List<DeviceId> ids, List<Instant> seen) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        UUID[] idArray = ids.stream().map(DeviceId::value).toArray(UUID[]::new);
+        OffsetDateTime[] seenArray = seen.stream().map(i -> i.atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
+        return pool.preparedQuery("""
+                        UPDATE devices d SET last_seen = GREATEST(d.last_seen, u.seen)
+                        FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, seen) WHERE d.id = u.id""")
+                .execute(Tuple.of(idArray, seenArray))
+                .mapEmpty();
+    }
+
+    private static Device map(Row r, boolean withLatest) {
+        JsonObject latest = null;
+        if (withLatest && r.getValue("l_ts") != null) {
+            latest = new JsonObject()
+                    .put("ts", r.getOffsetDateTime("l_ts").toInstant().toString())
+                    .put("seq", r.getLong("l_seq"))
+                    .put("metrics", r.getJsonObject("l_metrics"))
+                    .put("state", r.getJsonObject("l_state"));
+        }
+        OffsetDateTime lastSeen = r.getOffsetDateTime("last_seen");
+        return new Device(new DeviceId(r.getUUID("id")), r.getString("name"), r.getString("hostname"),
+                r.getJsonObject("labels"), r.getString("agent_id"), r.getString("agent_name"),
+                r.getString("agent_version"), r.getJsonObject("capabilities"), r.getBoolean("online"),
+                lastSeen == null ? null : lastSeen.toInstant(), r.getOffsetDateTime("created_at").toInstant(), latest);
+    }
+
+    static boolean isUnique(Throwable e, String constraint) {
+        return e instanceof PgException pg && "23505".equals(pg.getSqlState())
+                && (constraint == null || String.valueOf(pg.getConstraint()).equals(constraint)
+                || String.valueOf(pg.getErrorMessage()).contains(constraint));
+    }
+}

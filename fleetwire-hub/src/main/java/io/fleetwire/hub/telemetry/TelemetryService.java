@@ -1,0 +1,115 @@
+package io.fleetwire.hub.telemetry;
+
+import io.fleetwire.hub.ops.HubMetrics;
+import io.fleetwire.protocol.DeviceId;
+import io.fleetwire.protocol.ErrorCode;
+import io.fleetwire.protocol.Message;
+import io.fleetwire.protocol.MessageCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Telemetry in and out: {@link #ingest} turns a device's samples into rows and completes once they
+ * are committed; {@link #series} and {@link #samples} read them back.
+ */
+public final class TelemetryService {
+
+    /** Sequence number stored for seed 003 {@code data} messages, which carry none. */
+    public static final long NO_SEQ = -1;
+
+    private final TelemetryRepository repository;
+    private final TelemetryWriter writer;
+    private final PartitionMaintainer partitions;
+    private final MessageCodec codec;
+    private final HubMetrics metrics;
+
+    public TelemetryService(Vertx vertx, Pool pool, MessageCodec codec, HubMetrics metrics, int queueCapacity,
+                            int batch, int retentionDays, Clock clock) {
+        this.repository = new TelemetryRepository(pool);
+        this.writer = new TelemetryWriter(vertx, pool, repository, new MetricSetRegistry(pool), metrics,
+                queueCapacity, batch);
+        this.partitions = new PartitionMaintainer(vertx, pool, retentionDays, clock);
+        this.codec = codec;
+        this.metrics = metrics;
+        metrics.describe("fleetwire_telemetry_dropped_total", "Telemetry messages refused, by reason");
+    }
+
+    /** Creates today's partitions (and the retention window's); call before accepting devices. */
+    public Future<Void> start() {
+        return partitions.start();
+    }
+
+    public void stop() {
+        partitions.stop();
+    }
+
+    /** Completes when everything queued is committed (or has failed). */
+    public Future<Void> drain() {
+        return writer.drain();
+    }
+
+    public int queueDepth() {
+        return writer.depth();
+    }
+
+    /**
+     * Stores a message's samples. Completes after commit; fails with {@link TelemetryRejected} when a
+     * sample is outside the kept time window or the queue is full, and with the database's error
+     * when the write failed after retries.
+     */
+    public Future<Void> ingest(DeviceId device, long seq, List<Message.Sample> samples) {
+        List<TelemetryRow> rows = new ArrayList<>(samples.size());
+        Message.Sample newest = null;
+        TreeMap<String, Double> newestFlat = null;
+        for (int i = 0; i < samples.size(); i++) {
+            Message.Sample s = samples.get(i);
+            if (!partitions.accepts(s.ts())) {
+                metrics.increment("fleetwire_telemetry_dropped_total", "reason=\"out_of_window\"");
+                return Future.failedFuture(new TelemetryRejected(ErrorCode.INVALID_MESSAGE, "sample ts " + s.ts()
+                        + " is outside the stored window (" + partitions.horizon() + " to tomorrow)"));
+            }
+            TreeMap<String, Double> flat = MetricFlattener.flatten(s);
+            double[] values = new double[flat.size()];
+            int j = 0;
+            for (double v : flat.values()) {
+                values[j++] = v;
+            }
+            rows.add(new TelemetryRow(device, s.ts(), seq, (short) i, List.copyOf(flat.keySet()), values));
+            if (newest == null || !s.ts().isBefore(newest.ts())) {
+                newest = s;
+                newestFlat = flat;
+            }
+        }
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        JsonObject latestMetrics = new JsonObject((Map) new java.util.LinkedHashMap<>(newestFlat));
+        JsonObject state = new JsonObject(codec.sampleJson(newest).toString());
+        Promise<Void> committed = Promise.promise();
+        var pending = new TelemetryWriter.Pending(rows,
+                new TelemetryRepository.Latest(device, newest.ts(), seq, latestMetrics, state), committed);
+        if (!writer.submit(pending)) {
+            metrics.increment("fleetwire_telemetry_dropped_total", "reason=\"overloaded\"");
+            return Future.failedFuture(new TelemetryRejected(ErrorCode.OVERLOADED,
+                    "telemetry queue is full; send it again later"));
+        }
+        return committed.future();
+    }
+
+    public Future<JsonArray> series(DeviceId device, String metric, Instant from, Instant to, int limit) {
+        return repository.series(device, metric, from, to, limit);
+    }
+
+    public Future<JsonArray> samples(DeviceId device, Instant from, Instant to, int limit) {
+        return repository.samples(device, from, to, limit);
+    }
+}
