@@ -1,0 +1,132 @@
+package io.fleetwire.hub;
+
+import io.fleetwire.testkit.ApiClient;
+import io.fleetwire.testkit.TestDatabase;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A hub in its own JVM ({@link HubMain}), so tests can send it real signals. It uses the embedded
+ * PostgreSQL in its data directory, or a fresh database of the external test server when one is
+ * configured.
+ */
+final class HubProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final CopyOnWriteArrayList<String> output = new CopyOnWriteArrayList<>();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final Thread reader;
+
+    private HubProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+        this.reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    output.add(line);
+                    if (line.startsWith("Fleetwire hub ready")) {
+                        ready.countDown();
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }, "hub-process-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts a hub on the data directory; {@code dbUrl} null means embedded. Waits until it serves. */
+    static HubProcess start(Path dataDir, String dbUrl) {
+        try {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                    HubMain.class.getName()).redirectErrorStream(true);
+            var env = pb.environment();
+            env.keySet().removeIf(k -> k.startsWith("FLEETWIRE_"));
+            env.put("FLEETWIRE_PORT", Integer.toString(port));
+            env.put("FLEETWIRE_HOST", "127.0.0.1");
+            env.put("FLEETWIRE_DATA_DIR", dataDir.toString());
+            env.put("FLEETWIRE_ADMIN_TOKEN", TestHub.ADMIN_TOKEN);
+            env.put("FLEETWIRE_DEVICE_RATE", "10000");
+            env.put("FLEETWIRE_DEVICE_BURST", "10000");
+            if (dbUrl != null) {
+                env.put("FLEETWIRE_DB_URL", dbUrl);
+            }
+            HubProcess hub = new HubProcess(pb.start(), port);
+            if (!hub.ready.await(90, TimeUnit.SECONDS)) {
+                hub.process.destroyForcibly();
+                throw new AssertionError("hub process did not become ready:\n" + String.join("\n", hub.output));
+            }
+            return hub;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+
+    /** The database to use for a run: null (embedded) unless the tests target an external server. */
+    static String databaseForRun() {
+        return TestDatabase.externalUrl() == null ? null : TestDatabase.newDatabase();
+    }
+
+    ApiClient api() {
+        return new ApiClient("http://127.0.0.1:" + port, TestHub.ADMIN_TOKEN);
+    }
+
+    String wsUrl() {
+        return "ws://127.0.0.1:" + port;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, nothing. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, then waits for the exit; returns the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("hub did not stop within 60 s of SIGTERM:\n" + String.join("\n", output));
+        }
+        reader.join(10_000);
+        return process.exitValue();
+    }
+
+    String output() {
+        return String.join("\n", output);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.fleetwire.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A WebSocket client that does the upgrade and then nothing at all: it never answers pings. It is
+ * what a hung device or a half-open connection looks like to the hub.
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+    private final Socket socket;
+    private final InputStream in;
+
+    private RawWebSocket(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+    }
+
+    /** Upgrades {@code /ws/agent} with the token; fails unless the hub answers 101. */
+    public static RawWebSocket upgrade(int port, String token) {
+        try {
+            Socket s = new Socket("127.0.0.1", port);
+            s.setSoTimeout(30_000);
+            String request = "GET /ws/agent HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            RawWebSocket ws = new RawWebSocket(s);
+            String head = ws.readHead();
+            if (!head.startsWith("HTTP/1.1 101")) {
+                s.close();
+                throw new IllegalStateException("upgrade refused: " + head.lines().findFirst().orElse(head));
+            }
+            return ws;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String readHead() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Reads server frames, ignoring everything else, until a close frame arrives; returns its code,
+     * or 1006 when the connection ends without one.
+     */
+    public int awaitCloseCode() {
+        try {
+            while (true) {
+                int b0 = in.read();
+                int b1 = in.read();
+                if (b0 < 0 || b1 < 0) {
+                    return 1006;
+                }
+                long len = b1 & 0x7f;
+                if (len == 126) {
+                    len = (in.read() << 8) | in.read();
+                } else if (len == 127) {
+                    len = 0;
+                    for (int i = 0; i < 8; i++) {
+                        len = (len << 8) | in.read();
+                    }
+                }
+                byte[] payload = in.readNBytes((int) len);
+                if ((b0 & 0x0f) == 0x8) {
+                    return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                }
+            }
+        } catch (IOException e) {
+            return 1006;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}
