@@ -43,6 +43,10 @@ public final class Main {
             case "sim" -> notYet(err, "sim", 5);
             case "bench" -> notYet(err, "bench", 5);
             case "admin" -> notYet(err, "admin", 2);
+            case "test" -> {
+                err.println("fleetwire test is run by the ./fleetwire launcher, not by the Java entry point");
+                yield 2;
+            }
             default -> {
                 err.println("fleetwire: unknown subcommand '" + args[0] + "'");
                 usage(err);
@@ -66,6 +70,7 @@ public final class Main {
                   sim      Simulate a fleet of devices against a hub        (not yet: issue #5)
                   bench    Run the benchmark suite                          (not yet: issue #5)
                   admin    Administrative commands                          (not yet)
+                  test     Build and run the whole test suite (handled by the launcher; args go to Maven)
 
                 Run './fleetwire hub --help' for the hub's settings.""");
     }

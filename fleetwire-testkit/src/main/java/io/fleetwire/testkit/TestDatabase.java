@@ -103,7 +103,9 @@ public final class TestDatabase {
     private static Server start() {
         String external = externalUrl();
         if (external != null) {
-            return parse(external);
+            Server s = parse(external);
+            dropLeftovers(s);
+            return s;
         }
         try {
             var dir = Files.createTempDirectory("fleetwire-test-pg");
@@ -118,6 +120,27 @@ public final class TestDatabase {
             return new Server("127.0.0.1", pg.getPort(), "postgres", pg);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Drops test databases of earlier test JVMs that are gone, so the external server does not fill up. */
+    private static void dropLeftovers(Server s) {
+        try (Connection c = DriverManager.getConnection(s.jdbc("postgres"), s.user(), null);
+             Statement st = c.createStatement()) {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            try (var rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'fw\\_test\\_%'")) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            for (String name : names) {
+                long pid = Long.parseLong(name.split("_")[2]);
+                if (ProcessHandle.of(pid).isEmpty()) {
+                    st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            System.err.println("TestDatabase: could not drop old test databases: " + e.getMessage());
         }
     }
 
