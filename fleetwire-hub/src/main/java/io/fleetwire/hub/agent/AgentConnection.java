@@ -41,6 +41,8 @@ final class AgentConnection implements Session {
     private final RateLimiter rate;
     private volatile long lastSeenMillis = System.currentTimeMillis();
     private volatile CloseCode closing;
+    /** Completes once the connect is recorded; the disconnect is recorded after it, never before. */
+    private io.vertx.core.Future<Void> registered = io.vertx.core.Future.succeededFuture();
 
     AgentConnection(ServerWebSocket ws, DeviceRepository.Credentials credentials, AgentContext hub) {
         this.ws = ws;
@@ -57,7 +59,7 @@ final class AgentConnection implements Session {
         ws.exceptionHandler(this::onException);
         ws.closeHandler(v -> onClosed());
         String remote = String.valueOf(ws.remoteAddress());
-        hub.presence().connected(this, remote)
+        registered = hub.presence().connected(this, remote)
                 .onFailure(e -> log.warn("Could not record device {} as connected: {}", deviceId, e.getMessage()));
         send(welcome());
     }
@@ -225,7 +227,7 @@ final class AgentConnection implements Session {
         MDC.put("device", deviceId.toString());
         log.debug("Device socket closed: {} {}", code, reason);
         MDC.remove("device");
-        hub.presence().disconnected(this, code, reason)
+        registered.transform(ar -> hub.presence().disconnected(this, code, reason))
                 .onFailure(e -> log.warn("Could not record device {} as disconnected: {}", deviceId, e.getMessage()));
     }
 
