@@ -87,6 +87,10 @@ final class HubProcess implements AutoCloseable {
         return TestDatabase.externalUrl() == null ? null : TestDatabase.newDatabase();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     ApiClient api() {
         return new ApiClient("http://127.0.0.1:" + port, TestHub.ADMIN_TOKEN);
     }
