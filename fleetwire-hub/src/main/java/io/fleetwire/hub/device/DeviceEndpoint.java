@@ -151,6 +151,10 @@ public final class DeviceEndpoint {
      */
     private void register(RoutingContext ctx) {
         String token = Tokens.bearer(ctx.request().getHeader("Authorization"));
+        var raw = ctx.body() == null ? null : ctx.body().buffer();
+        if (token == null && (raw == null || !raw.toString().contains("enrollmentToken"))) {
+            throw new ApiException.Unauthorized("an enrollment token is required (Authorization: Bearer <token>)");
+        }
         JsonObject body = Json.body(ctx);
         if (token == null) {
             token = Json.string(body, "enrollmentToken", 512, false);

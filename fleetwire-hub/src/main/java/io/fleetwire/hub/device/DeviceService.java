@@ -70,7 +70,8 @@ public final class DeviceService {
                             .map(v -> new Issued(id, null, token, false));
                 }
                 DeviceId id = DeviceId.random();
-                String wanted = name != null ? name : hostname;
+                // Names follow the API's limit: 128 characters, suffix included.
+                String wanted = name != null ? name : hostname.length() > 119 ? hostname.substring(0, 119) : hostname;
                 return enrollments.use(tx, enrollmentId)
                         .compose(v -> devices.nameTaken(tx, wanted))
                         .map(taken -> taken ? wanted + "-" + id.toString().substring(0, 8) : wanted)

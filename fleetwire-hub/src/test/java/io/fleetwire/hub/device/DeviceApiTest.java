@@ -70,6 +70,10 @@ class DeviceApiTest {
         assertThat(d.path("online").isBoolean()).isTrue();
         assertThat(d.path("online").asBoolean()).isFalse();
         assertThat(d.has("token")).isFalse();
+        List<String> keys = new ArrayList<>();
+        d.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).as("no token or hash field").isSubsetOf("id", "name", "hostname", "labels", "online",
+                "lastSeen", "createdAt", "agentId", "agent", "capabilities", "latest");
         assertThat(got.text()).doesNotContain(token);
 
         ApiClient.Response list = api.get("/api/v1/devices?limit=500");

@@ -83,6 +83,10 @@ class RegistrationTest {
         JsonNode item = item(list.body(), id);
         assertThat(item.path("name").asText()).isEqualTo("x");
         assertThat(item.has("token")).isFalse();
+        List<String> keys = new ArrayList<>();
+        item.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).as("nothing secret, not even the hash")
+                .containsExactlyInAnyOrder("id", "name", "createdAt", "expiresAt", "maxUses", "uses", "revoked");
         assertThat(item.path("uses").asInt()).isZero();
         assertThat(item.path("revoked").asBoolean()).isFalse();
         assertThat(item.path("maxUses").isNull()).isTrue();
