@@ -18,12 +18,22 @@ public record DbUrl(String host, int port, String database, String user, String 
             s = s.substring(5);
         }
         if (!s.startsWith("postgresql://") && !s.startsWith("postgres://")) {
-            throw new ConfigException("FLEETWIRE_DB_URL must start with postgresql:// (or jdbc:postgresql://): " + text);
+            throw new ConfigException("FLEETWIRE_DB_URL must start with postgresql:// (or jdbc:postgresql://)");
         }
         try {
             URI uri = URI.create(s);
+            if (uri.getRawAuthority() != null && uri.getHost() == null) {
+                throw new ConfigException("FLEETWIRE_DB_URL has a host, port or user part that cannot be read"
+                        + " (host names may not contain '_'; percent-encode '@' in a password; the port must be a number)");
+            }
             String host = uri.getHost() == null ? "localhost" : uri.getHost();
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
             int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+            if (port < 1 || port > 65_535) {
+                throw new ConfigException("FLEETWIRE_DB_URL has port " + port + "; it must be 1–65535");
+            }
             String path = uri.getPath() == null ? "" : uri.getPath();
             String db = path.length() > 1 ? path.substring(1) : "postgres";
             String user = "postgres";
@@ -46,12 +56,13 @@ public record DbUrl(String host, int port, String database, String user, String 
             }
             return new DbUrl(host, port, db, user, password);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("FLEETWIRE_DB_URL is not a valid URL: " + e.getMessage());
+            throw new ConfigException("FLEETWIRE_DB_URL is not a valid URL");
         }
     }
 
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        // Percent-decoding only: '+' is a plus sign in a URL, not a space.
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     public String jdbcUrl() {

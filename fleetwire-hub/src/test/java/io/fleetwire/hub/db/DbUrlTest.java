@@ -164,4 +164,18 @@ class DbUrlTest {
         assertThat(url.withDatabase("other")).isEqualTo(new DbUrl("host", 1234, "other", "user", "pass"));
         assertThat(url.database()).isEqualTo("db");
     }
+
+    @org.junit.jupiter.api.Test
+    void parse_neverFallsBackToLocalhostForAnUnreadableAuthority_keepsPlusSigns_andKeepsPasswordsOutOfErrors() {
+        for (String bad : new String[] {"postgresql://app:pw@db_host:5432/app", "postgresql://u:pw@host:notaport/db",
+                "postgresql://u:p@ss@host/db", "postgresql://h:99999/db"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DbUrl.parse(bad))
+                    .isInstanceOf(io.fleetwire.hub.config.ConfigException.class)
+                    .message().doesNotContain("pw").doesNotContain("ss@");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DbUrl.parse("mysql://u:secret@h/db"))
+                .message().doesNotContain("secret");
+        org.assertj.core.api.Assertions.assertThat(DbUrl.parse("postgresql://u:a+b@h/db").password()).isEqualTo("a+b");
+        org.assertj.core.api.Assertions.assertThat(DbUrl.parse("postgresql://u@[::1]:5433/db").host()).isEqualTo("::1");
+    }
 }
