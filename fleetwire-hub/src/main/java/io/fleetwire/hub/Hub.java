@@ -104,8 +104,9 @@ public final class Hub implements AutoCloseable {
         Hub[] self = new Hub[1];
         Router router = Router.router(vertx);
         router.route("/api/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
-        DeviceService deviceService = new DeviceService(pool, devices, new EnrollmentRepository(pool), presence, events);
-        new DeviceEndpoint(deviceService, devices, new EnrollmentRepository(pool), presence, events).mount(router, admin);
+        EnrollmentRepository enrollments = new EnrollmentRepository(pool);
+        DeviceService deviceService = new DeviceService(pool, devices, enrollments, presence, events);
+        new DeviceEndpoint(deviceService, devices, enrollments, presence, events).mount(router, admin);
         new TelemetryEndpoint(telemetry, devices).mount(router, admin);
         Message.Settings settings = new Message.Settings(1, (int) config.heartbeat().toSeconds(), config.missedHeartbeats(),
                 (int) config.telemetryInterval().toSeconds(), config.maxMessageBytes());

@@ -20,7 +20,7 @@ public sealed interface Message {
     /** Wire name of this message's type. */
     String type();
 
-    /** Agent → hub, first message on a socket: who is talking and what it can do. */
+    /** Agent → hub, usually first after the hub's welcome (optional): who is talking and what it can do. */
     record Hello(int protocol, String agentName, String agentVersion, ObjectNode capabilities) implements Message {
         public Hello {
             Objects.requireNonNull(agentName, "agentName");

@@ -96,20 +96,8 @@ final class AgentConnection implements Session {
     }
 
     private void onText(String text) {
-        touch();
-        switch (rate.acquire(System.nanoTime())) {
-            case FLOODING -> {
-                log.info("Device {} floods its socket; closing", deviceId);
-                close(CloseCode.POLICY_VIOLATION);
-                return;
-            }
-            case REFUSE -> {
-                hub.metrics().increment("fleetwire_device_frames_rejected_total", "code=\"rate_limited\"");
-                send(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; this one was dropped, not stored",
-                        null, null));
-                return;
-            }
-            case ALLOW -> { }
+        if (!admit()) {
+            return;
         }
         Message message;
         try {
@@ -130,6 +118,27 @@ final class AgentConnection implements Session {
         }
     }
 
+    /** Counts a frame against the device's allowance; false when it was refused or the socket closed. */
+    private boolean admit() {
+        touch();
+        switch (rate.acquire(System.nanoTime())) {
+            case FLOODING -> {
+                log.info("Device {} floods its socket; closing", deviceId);
+                close(CloseCode.POLICY_VIOLATION);
+                return false;
+            }
+            case REFUSE -> {
+                hub.metrics().increment("fleetwire_device_frames_rejected_total", "code=\"rate_limited\"");
+                send(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; this one was dropped, not stored",
+                        null, null));
+                return false;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
     /** Vert.x reports an oversized message (frames adding up past the limit) here, not as a close. */
     private void onException(Throwable e) {
         if (e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException c) {
@@ -142,7 +151,9 @@ final class AgentConnection implements Session {
     }
 
     private void onBinary(Buffer buffer) {
-        touch();
+        if (!admit()) {
+            return;
+        }
         refuse(new Message.Error(ErrorCode.INVALID_MESSAGE, "binary frames are not part of protocol v1; send JSON text frames",
                 null, null));
     }

@@ -55,9 +55,14 @@ public final class PartitionMaintainer {
         return today().minusDays(retentionDays).atStartOfDay().toInstant(ZoneOffset.UTC);
     }
 
+    /** First instant that is too new: partitions exist further ahead, but the window stays a day clear of them. */
+    public Instant newestAccepted() {
+        return today().plusDays(DAYS_AHEAD - 1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    }
+
     /** True when a sample at {@code ts} has a partition to go to, now and for the next day. */
     public boolean accepts(Instant ts) {
-        return !ts.isBefore(horizon()) && ts.isBefore(today().plusDays(DAYS_AHEAD - 1).atStartOfDay().toInstant(ZoneOffset.UTC));
+        return !ts.isBefore(horizon()) && ts.isBefore(newestAccepted());
     }
 
     Future<Void> maintain() {

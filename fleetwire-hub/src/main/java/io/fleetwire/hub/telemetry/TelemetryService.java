@@ -77,7 +77,7 @@ public final class TelemetryService {
             if (!partitions.accepts(s.ts())) {
                 metrics.increment("fleetwire_telemetry_dropped_total", "reason=\"out_of_window\"");
                 return Future.failedFuture(new TelemetryRejected(ErrorCode.INVALID_MESSAGE, "sample ts " + s.ts()
-                        + " is outside the stored window (" + partitions.horizon() + " to tomorrow)"));
+                        + " is outside the stored window (" + partitions.horizon() + " to " + partitions.newestAccepted() + ")"));
             }
             TreeMap<String, Double> flat = MetricFlattener.flatten(s);
             double[] values = new double[flat.size()];
