@@ -10,9 +10,11 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /** SQL for {@code telemetry} and {@code device_latest}. */
 final class TelemetryRepository {
@@ -27,36 +29,72 @@ final class TelemetryRepository {
     record Latest(DeviceId device, Instant ts, long seq, JsonObject metrics, JsonObject state) {
     }
 
-    /** Inserts rows (already sorted, so concurrent batches lock in one order) and latest states. */
+    /**
+     * Inserts rows (already sorted, so concurrent batches lock in one order) and latest states. All
+     * rows go in one statement: columns as arrays, unnested by PostgreSQL; values travel as array
+     * literals and are cast to float8[].
+     */
     Future<Void> write(SqlClient tx, List<TelemetryRow> rows, List<Integer> setIds, List<Latest> latest) {
-        List<Tuple> tuples = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
+        int n = rows.size();
+        UUID[] devices = new UUID[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        Long[] seqs = new Long[n];
+        Short[] idxs = new Short[n];
+        Integer[] sets = new Integer[n];
+        String[] values = new String[n];
+        StringBuilder b = new StringBuilder(256);
+        for (int i = 0; i < n; i++) {
             TelemetryRow r = rows.get(i);
-            Double[] values = new Double[r.values().length];
-            for (int j = 0; j < values.length; j++) {
-                values[j] = r.values()[j];
+            devices[i] = r.device().value();
+            times[i] = r.ts().atOffset(ZoneOffset.UTC);
+            seqs[i] = r.seq();
+            idxs[i] = r.idx();
+            sets[i] = setIds.get(i);
+            b.setLength(0);
+            b.append('{');
+            double[] v = r.values();
+            for (int j = 0; j < v.length; j++) {
+                if (j > 0) {
+                    b.append(',');
+                }
+                b.append(v[j]);
             }
-            tuples.add(Tuple.of(r.device().value(), r.ts().atOffset(ZoneOffset.UTC), r.seq(), r.idx(), setIds.get(i), values));
+            values[i] = b.append('}').toString();
         }
-        Future<Void> inserted = tuples.isEmpty() ? Future.succeededFuture() : tx.preparedQuery("""
-                        INSERT INTO telemetry (device_id, ts, seq, idx, set_id, vals) VALUES ($1, $2, $3, $4, $5, $6)
+        Future<Void> inserted = n == 0 ? Future.succeededFuture() : tx.preparedQuery("""
+                        INSERT INTO telemetry (device_id, ts, seq, idx, set_id, vals)
+                        SELECT d, t, s, i, k, v::float8[]
+                        FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[], $4::int2[], $5::int4[], $6::text[])
+                             AS u(d, t, s, i, k, v)
                         ON CONFLICT DO NOTHING""")
-                .executeBatch(tuples).mapEmpty();
+                .execute(Tuple.of(devices, times, seqs, idxs, sets, values)).mapEmpty();
         if (latest.isEmpty()) {
             return inserted;
         }
-        List<Tuple> latestTuples = new ArrayList<>(latest.size());
-        for (Latest l : latest) {
-            latestTuples.add(Tuple.of(l.device().value(), l.ts().atOffset(ZoneOffset.UTC), l.seq(), l.metrics(), l.state()));
+        int m = latest.size();
+        UUID[] ids = new UUID[m];
+        OffsetDateTime[] times2 = new OffsetDateTime[m];
+        Long[] seqs2 = new Long[m];
+        String[] metrics = new String[m];
+        String[] states = new String[m];
+        for (int i = 0; i < m; i++) {
+            Latest l = latest.get(i);
+            ids[i] = l.device().value();
+            times2[i] = l.ts().atOffset(ZoneOffset.UTC);
+            seqs2[i] = l.seq();
+            metrics[i] = l.metrics().encode();
+            states[i] = l.state().encode();
         }
         // A device deleted meanwhile has no row to reference: skip it rather than fail the batch.
         return inserted.compose(v -> tx.preparedQuery("""
                         INSERT INTO device_latest (device_id, ts, seq, metrics, state)
-                        SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM devices WHERE id = $1)
+                        SELECT d, t, s, mj::jsonb, sj::jsonb
+                        FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[], $4::text[], $5::text[]) AS u(d, t, s, mj, sj)
+                        WHERE EXISTS (SELECT 1 FROM devices WHERE id = u.d)
                         ON CONFLICT (device_id) DO UPDATE SET ts = EXCLUDED.ts, seq = EXCLUDED.seq,
                             metrics = EXCLUDED.metrics, state = EXCLUDED.state
                         WHERE device_latest.ts <= EXCLUDED.ts""")
-                .executeBatch(latestTuples).mapEmpty());
+                .execute(Tuple.of(ids, times2, seqs2, metrics, states)).mapEmpty());
     }
 
     /** One metric's points in [from, to), oldest first. */
