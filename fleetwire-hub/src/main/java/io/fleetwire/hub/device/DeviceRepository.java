@@ -136,7 +136,7 @@ public final class DeviceRepository {
         return pool.preparedQuery("""
                         UPDATE devices d SET last_seen = GREATEST(d.last_seen, u.seen)
                         FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, seen) WHERE d.id = u.id""")
-                .execute(Tuple.of(idArray, seenArray))
+                .execute(Tuple.of((Object) idArray, (Object) seenArray))
                 .mapEmpty();
     }
 

@@ -48,12 +48,13 @@ final class MetricSetRegistry {
         return chain.map(out);
     }
 
+    /** Always returns the id, also when another transaction inserts the same names at the same time. */
     private Future<Integer> intern(List<String> names) {
         String[] array = names.toArray(String[]::new);
         return pool.preparedQuery("""
-                        WITH ins AS (INSERT INTO metric_sets (names) VALUES ($1) ON CONFLICT (names) DO NOTHING RETURNING id)
-                        SELECT id FROM ins UNION ALL SELECT id FROM metric_sets WHERE names = $1""")
-                .execute(Tuple.of(array))
+                        INSERT INTO metric_sets (names) VALUES ($1)
+                        ON CONFLICT (names) DO UPDATE SET names = EXCLUDED.names RETURNING id""")
+                .execute(Tuple.of((Object) array))
                 .map(rows -> {
                     int id = rows.iterator().next().getInteger(0);
                     if (ids.size() >= MAX_CACHED) {

@@ -114,7 +114,8 @@ public final class TelemetryWriter {
                 items.add(p);
             }
             inFlight++;
-            flush(items, 1).onComplete(ar -> {
+            // Completion may arrive on a database connection's thread: state is only touched on our context.
+            flush(items, 1).onComplete(ar -> context.runOnContext(v -> {
                 inFlight--;
                 size.addAndGet(-items.size());
                 if (ar.succeeded()) {
@@ -128,7 +129,7 @@ public final class TelemetryWriter {
                     drained.tryComplete();
                     drained = null;
                 }
-            });
+            }));
         }
     }
 
