@@ -24,10 +24,12 @@ public final class TestHub implements AutoCloseable {
 
     private final Hub hub;
     private final Path dataDir;
+    private final String dbUrl;
 
-    private TestHub(Hub hub, Path dataDir) {
+    private TestHub(Hub hub, Path dataDir, String dbUrl) {
         this.hub = hub;
         this.dataDir = dataDir;
+        this.dbUrl = dbUrl;
     }
 
     public static TestHub start() {
@@ -48,7 +50,7 @@ public final class TestHub implements AutoCloseable {
             settings.put(ConfigKey.DB_POOL_SIZE, "4");
             settings.put(ConfigKey.SHUTDOWN_GRACE_SECONDS, "5");
             settings.putAll(overrides);
-            return new TestHub(Hub.start(HubConfig.withOverrides(settings)), dataDir);
+            return new TestHub(Hub.start(HubConfig.withOverrides(settings)), dataDir, settings.get(ConfigKey.DB_URL));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,6 +88,11 @@ public final class TestHub implements AutoCloseable {
 
     public Hub hub() {
         return hub;
+    }
+
+    /** The hub's database, for tests that check what was stored (see {@code TestDatabase.queryLong}). */
+    public String dbUrl() {
+        return dbUrl;
     }
 
     public Path dataDir() {

@@ -63,6 +63,17 @@ class PresenceTest {
     }
 
     @Test
+    void connectedDevice_hasItsLastSeenWrittenWhileConnected() throws InterruptedException {
+        TestHub.DeviceHandle device = hub.createDevice("presence-last-seen");
+        try (AgentSocket socket = hub.connect(device)) {
+            Thread.sleep(4_500);
+            long fresh = io.fleetwire.testkit.TestDatabase.queryLong(hub.dbUrl(),
+                    "SELECT count(*) FROM devices WHERE id = '" + device.id() + "' AND last_seen > now() - interval '2500 milliseconds'");
+            assertThat(fresh).as("last_seen refreshed by the sweeper, not only at connect").isEqualTo(1);
+        }
+    }
+
+    @Test
     void silentDevice_isClosedWith4001AndMarkedOffline_afterMissedHeartbeats() {
         TestHub.DeviceHandle device = hub.createDevice("presence-silent");
         ApiClient api = hub.api();
