@@ -1,7 +1,6 @@
 package io.fleetwire.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -12,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +31,7 @@ public final class MessageCodec {
     /** Sample keys kept as free-form JSON in {@link Message.Sample#details()}. */
     public static final List<String> DETAIL_KEYS = List.of("battery", "system", "processes", "network", "disks");
 
-    private static final long MAX_EPOCH_MILLI = Instant.parse("2200-01-01T00:00:00Z").toEpochMilli();
+    static final long MAX_EPOCH_MILLI = Instant.parse("2200-01-01T00:00:00Z").toEpochMilli();
 
     private final ObjectMapper mapper;
 
@@ -66,7 +64,7 @@ public final class MessageCodec {
         }
         String type = typeNode.textValue();
         Long seq = exactLong(root.path("seq"));
-        Fields f = new Fields(type, seq);
+        FieldReader f = new FieldReader(type, seq);
         return switch (type) {
             case "hello" -> new Message.Hello(
                     f.integer(root, "protocol", 1, Integer.MAX_VALUE),
@@ -98,7 +96,7 @@ public final class MessageCodec {
         return node.canConvertToExactIntegral() && node.canConvertToLong() ? node.asLong() : null;
     }
 
-    private Message.Telemetry telemetry(Fields f, JsonNode root) {
+    private Message.Telemetry telemetry(FieldReader f, JsonNode root) {
         long seq = f.longValue(root, "seq", 0, Long.MAX_VALUE);
         JsonNode samples = root.get("samples");
         if (samples == null || !samples.isArray() || samples.isEmpty()) {
@@ -117,13 +115,13 @@ public final class MessageCodec {
         return new Message.Telemetry(seq, list);
     }
 
-    private Message.LegacyData legacy(Fields f, JsonNode root) {
+    private Message.LegacyData legacy(FieldReader f, JsonNode root) {
         JsonNode data = f.object(root, "data");
         String agentId = f.string(data, "data.agentId", "agentId", false);
         return new Message.LegacyData(agentId, sample(f, data, "timestamp"));
     }
 
-    private Message.Sample sample(Fields f, JsonNode node, String tsField) {
+    private Message.Sample sample(FieldReader f, JsonNode node, String tsField) {
         Instant ts = f.instant(node, tsField);
         Map<String, Double> metrics = f.numberMap(node, "metrics", true);
         Map<String, Double> health = f.numberMap(node, "systemHealth", false);
@@ -152,7 +150,7 @@ public final class MessageCodec {
         return new Message.Sample(ts, metrics, sensors, fans, health, details);
     }
 
-    private static Message.Settings settings(Fields f, JsonNode node) {
+    private static Message.Settings settings(FieldReader f, JsonNode node) {
         return new Message.Settings(
                 f.longValue(node, "version", 0, Long.MAX_VALUE),
                 f.integer(node, "heartbeatSeconds", 1, 86_400),
@@ -284,153 +282,5 @@ public final class MessageCodec {
 
     static String clip(String s) {
         return s.length() <= MAX_STRING ? s : s.substring(0, MAX_STRING) + "…";
-    }
-
-    /** Field readers that turn every problem into a {@link ProtocolException} naming the message. */
-    private record Fields(String type, Long seq) {
-
-        ProtocolException invalid(String what) {
-            return new ProtocolException(ErrorCode.INVALID_MESSAGE, type + ": " + what, type, seq);
-        }
-
-        JsonNode object(JsonNode node, String field) {
-            JsonNode v = node.get(field);
-            if (v == null || !v.isObject()) {
-                throw invalid("'" + field + "' must be an object");
-            }
-            return v;
-        }
-
-        ObjectNode objectOrEmpty(JsonNode node, String field) {
-            JsonNode v = node.get(field);
-            if (v == null || v.isNull()) {
-                return JsonNodeFactory.instance.objectNode();
-            }
-            if (!v.isObject()) {
-                throw invalid("'" + field + "' must be an object");
-            }
-            return (ObjectNode) v;
-        }
-
-        Iterable<JsonNode> array(JsonNode node, String field) {
-            JsonNode v = node.get(field);
-            if (v == null || v.isNull()) {
-                return List.of();
-            }
-            if (!v.isArray()) {
-                throw invalid("'" + field + "' must be an array");
-            }
-            if (v.size() > MAX_ENTRIES) {
-                throw invalid("'" + field + "' holds more than " + MAX_ENTRIES + " entries");
-            }
-            for (JsonNode e : v) {
-                if (!e.isObject()) {
-                    throw invalid("every entry of '" + field + "' must be an object");
-                }
-            }
-            return v;
-        }
-
-        String string(JsonNode node, String label, String field, boolean required) {
-            return string(node, label, field, required, MAX_STRING);
-        }
-
-        String string(JsonNode node, String label, String field, boolean required, int maxLength) {
-            JsonNode v = node.get(field);
-            if (v == null || v.isNull()) {
-                if (required) {
-                    throw invalid("'" + label + "' is required");
-                }
-                return null;
-            }
-            if (!v.isTextual() || v.textValue().isEmpty() || v.textValue().length() > maxLength) {
-                throw invalid("'" + label + "' must be a string of 1–" + maxLength + " characters");
-            }
-            return v.textValue();
-        }
-
-        int integer(JsonNode node, String field, int min, int max) {
-            return (int) longValue(node, field, min, max);
-        }
-
-        long longValue(JsonNode node, String field, long min, long max) {
-            JsonNode v = node.get(field);
-            if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
-                throw invalid("'" + field + "' must be an integer");
-            }
-            long value = v.longValue();
-            if (value < min || value > max) {
-                throw invalid("'" + field + "' must be between " + min + " and " + max);
-            }
-            return value;
-        }
-
-        Long optionalLong(JsonNode node, String field) {
-            JsonNode v = node.get(field);
-            return v == null || v.isNull() ? null : longValue(node, field, Long.MIN_VALUE, Long.MAX_VALUE);
-        }
-
-        Instant instant(JsonNode node, String field) {
-            return Instant.ofEpochMilli(longValue(node, field, 0, MAX_EPOCH_MILLI));
-        }
-
-        DeviceId deviceId(JsonNode node, String field) {
-            try {
-                return DeviceId.parse(node.path(field).textValue());
-            } catch (IllegalArgumentException e) {
-                throw invalid("'" + field + "' must be a device id");
-            }
-        }
-
-        ErrorCode errorCode(JsonNode node) {
-            try {
-                return ErrorCode.fromWire(node.path("code").asText());
-            } catch (IllegalArgumentException e) {
-                throw invalid("'code' is not a known error code");
-            }
-        }
-
-        Double number(JsonNode node, String... fields) {
-            for (String field : fields) {
-                JsonNode v = node.get(field);
-                if (v != null && !v.isNull()) {
-                    if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
-                        throw invalid("'" + field + "' must be a finite number");
-                    }
-                    return v.doubleValue();
-                }
-            }
-            return null;
-        }
-
-        Map<String, Double> numberMap(JsonNode node, String field, boolean checkNames) {
-            JsonNode v = node.get(field);
-            if (v == null || v.isNull()) {
-                return Map.of();
-            }
-            if (!v.isObject()) {
-                throw invalid("'" + field + "' must be an object of numbers");
-            }
-            if (v.size() > MAX_ENTRIES) {
-                throw invalid("'" + field + "' holds more than " + MAX_ENTRIES + " entries");
-            }
-            Map<String, Double> out = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> e : v.properties()) {
-                if (!MetricName.isValid(e.getKey())) {
-                    throw invalid("'" + field + "' has an invalid name '" + clip(e.getKey())
-                            + "' (1–128 of letters, digits and . _ - : /)");
-                }
-                JsonNode n = e.getValue();
-                if (n.isBoolean()) {
-                    out.put(e.getKey(), n.booleanValue() ? 1.0 : 0.0);
-                    continue;
-                }
-                if (!n.isNumber() || !Double.isFinite(n.doubleValue())) {
-                    throw invalid("'" + field + "." + e.getKey() + "' must be a finite number");
-                }
-                out.put(e.getKey(), n.doubleValue());
-            }
-            return out;
-        }
     }
 }
