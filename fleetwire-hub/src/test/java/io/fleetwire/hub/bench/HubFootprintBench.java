@@ -45,6 +45,7 @@ class HubFootprintBench {
             double connectSeconds = (System.nanoTime() - t0) / 1e9;
             Thread.sleep(2_000);
             long after = heapAfterGc(hub);
+            System.out.println("BENCH heap histogram with " + IDLE + " sockets (top 25):\n" + histogram(hub));
             System.out.printf("BENCH idle sockets=%d heapBefore=%d heapAfter=%d heapPerSocket=%.0f B connectRate=%.0f/s%n",
                     IDLE, before, after, (after - before) / (double) IDLE, IDLE / connectSeconds);
 
@@ -92,6 +93,14 @@ class HubFootprintBench {
             metrics.append(i == 0 ? "" : ",").append("\"sensor").append(i).append("\":").append(40 + i * 0.5);
         }
         return "{\"type\":\"telemetry\",\"seq\":" + seq + ",\"samples\":[{\"ts\":" + ts + ",\"metrics\":{" + metrics + "}}]}";
+    }
+
+    private static String histogram(io.fleetwire.hub.BenchHubs.Handle hub) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Process p = new ProcessBuilder(jcmd, Long.toString(hub.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out.lines().limit(28).reduce("", (a, l) -> a + l + "\n");
     }
 
     private static long heapAfterGc(io.fleetwire.hub.BenchHubs.Handle hub) throws Exception {
