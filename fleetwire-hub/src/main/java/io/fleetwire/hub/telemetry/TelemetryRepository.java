@@ -25,8 +25,8 @@ final class TelemetryRepository {
         this.pool = pool;
     }
 
-    /** The newest sample of a device, for {@code device_latest}. */
-    record Latest(DeviceId device, Instant ts, long seq, JsonObject metrics, JsonObject state) {
+    /** The newest sample of a device, for {@code device_latest}: flattened metrics and the sample, as JSON text. */
+    record Latest(DeviceId device, Instant ts, long seq, String metricsJson, String stateJson) {
     }
 
     /**
@@ -82,8 +82,8 @@ final class TelemetryRepository {
             ids[i] = l.device().value();
             times2[i] = l.ts().atOffset(ZoneOffset.UTC);
             seqs2[i] = l.seq();
-            metrics[i] = l.metrics().encode();
-            states[i] = l.state().encode();
+            metrics[i] = l.metricsJson();
+            states[i] = l.stateJson();
         }
         // A device deleted meanwhile has no row to reference: skip it rather than fail the batch.
         return inserted.compose(v -> tx.preparedQuery("""

@@ -92,8 +92,8 @@ public final class TelemetryService {
             }
         }
         @SuppressWarnings({"unchecked", "rawtypes"})
-        JsonObject latestMetrics = new JsonObject((Map) new java.util.LinkedHashMap<>(newestFlat));
-        JsonObject state = new JsonObject(codec.sampleJson(newest).toString());
+        String latestMetrics = new JsonObject((Map) newestFlat).encode();
+        String state = codec.sampleJson(newest).toString();
         Promise<Void> committed = Promise.promise();
         var pending = new TelemetryWriter.Pending(rows,
                 new TelemetryRepository.Latest(device, newest.ts(), seq, latestMetrics, state), committed);
