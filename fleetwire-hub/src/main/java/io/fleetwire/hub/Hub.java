@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running hub: wires the features together, serves HTTP and WebSockets, and shuts down in order
@@ -50,11 +51,13 @@ public final class Hub implements AutoCloseable {
     private final PresenceSweeper sweeper;
     private final HttpServer server;
     private final HubMetrics metrics;
-    private volatile boolean draining;
+    /** Set on shutdown: new device sockets get 503 and /health reports draining. */
+    private final AtomicBoolean draining;
     private volatile boolean stopped;
 
     private Hub(HubConfig config, Vertx vertx, DataDirLock lock, Database database, TelemetryService telemetry,
-                PresenceRegistry presence, PresenceSweeper sweeper, HttpServer server, HubMetrics metrics) {
+                PresenceRegistry presence, PresenceSweeper sweeper, HttpServer server, HubMetrics metrics,
+                AtomicBoolean draining) {
         this.config = config;
         this.vertx = vertx;
         this.lock = lock;
@@ -64,6 +67,7 @@ public final class Hub implements AutoCloseable {
         this.sweeper = sweeper;
         this.server = server;
         this.metrics = metrics;
+        this.draining = draining;
     }
 
     /** Starts a hub and returns once it serves. Blocking. */
@@ -101,7 +105,7 @@ public final class Hub implements AutoCloseable {
         }
         PresenceSweeper sweeper = new PresenceSweeper(vertx, presence, devices, config.heartbeat(), config.presenceTimeout());
 
-        Hub[] self = new Hub[1];
+        AtomicBoolean draining = new AtomicBoolean();
         Router router = Router.router(vertx);
         router.route("/api/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         EnrollmentRepository enrollments = new EnrollmentRepository(pool);
@@ -111,8 +115,8 @@ public final class Hub implements AutoCloseable {
         Message.Settings settings = new Message.Settings(1, (int) config.heartbeat().toSeconds(), config.missedHeartbeats(),
                 (int) config.telemetryInterval().toSeconds(), config.maxMessageBytes());
         new AgentEndpoint(new AgentEndpoint.Config(config.deviceRate(), config.deviceBurst()), codec, telemetry, presence,
-                devices, metrics, settings, () -> self[0] == null || self[0].draining).mount(router);
-        new OpsEndpoint(pool, metrics, () -> self[0] == null || self[0].draining, presence::count).mount(router);
+                devices, metrics, settings, draining::get).mount(router);
+        new OpsEndpoint(pool, metrics, draining::get, presence::count).mount(router);
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(ApiErrors::handle);
 
@@ -133,8 +137,7 @@ public final class Hub implements AutoCloseable {
         HttpServer server = vertx.createHttpServer(options).requestHandler(router);
         await(server.listen(), TimeUnit.SECONDS.toMillis(30));
         sweeper.start();
-        Hub hub = new Hub(config, vertx, lock, database, telemetry, presence, sweeper, server, metrics);
-        self[0] = hub;
+        Hub hub = new Hub(config, vertx, lock, database, telemetry, presence, sweeper, server, metrics, draining);
         log.info("Fleetwire hub listening on {}:{} ({} PostgreSQL at {})", config.host(), server.actualPort(),
                 database.embedded() ? "embedded" : "external", database.url());
         return hub;
@@ -163,7 +166,7 @@ public final class Hub implements AutoCloseable {
             return;
         }
         stopped = true;
-        draining = true;
+        draining.set(true);
         Duration grace = config.shutdownGrace();
         log.info("Hub stopping: closing {} device sockets, flushing {} queued telemetry messages",
                 presence.count(), telemetry.queueDepth());

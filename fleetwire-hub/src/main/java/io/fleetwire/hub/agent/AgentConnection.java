@@ -128,8 +128,7 @@ final class AgentConnection implements Session {
                 return false;
             }
             case REFUSE -> {
-                hub.metrics().increment("fleetwire_device_frames_rejected_total", "code=\"rate_limited\"");
-                send(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; this one was dropped, not stored",
+                refuse(new Message.Error(ErrorCode.RATE_LIMITED, "too many messages; this one was dropped, not stored",
                         null, null));
                 return false;
             }

@@ -88,9 +88,4 @@ public final class Json {
         }
         return out;
     }
-
-    public static void reply(RoutingContext ctx, int status, Object body) {
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-                .end(body instanceof JsonObject o ? o.encode() : io.vertx.core.json.Json.encode(body));
-    }
 }

@@ -151,11 +151,16 @@ public final class DeviceEndpoint {
      */
     private void register(RoutingContext ctx) {
         String token = Tokens.bearer(ctx.request().getHeader("Authorization"));
-        var raw = ctx.body() == null ? null : ctx.body().buffer();
-        if (token == null && (raw == null || !raw.toString().contains("enrollmentToken"))) {
-            throw new ApiException.Unauthorized("an enrollment token is required (Authorization: Bearer <token>)");
+        JsonObject body;
+        try {
+            body = Json.body(ctx);
+        } catch (ApiException.BadRequest e) {
+            // Without a header token the body was the only place left for one: the request is unauthenticated.
+            if (token == null) {
+                throw new ApiException.Unauthorized("an enrollment token is required (Authorization: Bearer <token>)");
+            }
+            throw e;
         }
-        JsonObject body = Json.body(ctx);
         if (token == null) {
             token = Json.string(body, "enrollmentToken", 512, false);
         }
