@@ -85,6 +85,8 @@ class PresenceTest {
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(elapsedMs).isGreaterThanOrEqualTo(1_900);
         Await.until("offline", Duration.ofSeconds(5), () -> !online(api, device));
+        // Live presence drops the device first; the event is written right after, in its own transaction.
+        Await.until("disconnected event", Duration.ofSeconds(5), () -> kinds(api, device).getFirst().equals("disconnected"));
         JsonNode last = api.get("/api/v1/devices/" + device.id() + "/events").body().path("items").get(0);
         assertThat(last.path("kind").asText()).isEqualTo("disconnected");
         assertThat(last.path("detail").path("code").asInt()).isEqualTo(4001);
