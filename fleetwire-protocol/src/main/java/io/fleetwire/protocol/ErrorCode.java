@@ -10,6 +10,8 @@ public enum ErrorCode {
     INVALID_MESSAGE("invalid_message"),
     /** The message cannot be accepted from this peer (wrong agent id, wrong direction). */
     FORBIDDEN("forbidden"),
+    /** The message names something that does not exist for this peer (e.g. a command never sent to this device). */
+    NOT_FOUND("not_found"),
     /** The peer sends faster than its allowance; the message was dropped, not stored. */
     RATE_LIMITED("rate_limited"),
     /** The hub's bounded queue is full; the message was dropped, not stored; send it again later. */

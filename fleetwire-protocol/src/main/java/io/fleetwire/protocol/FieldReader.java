@@ -113,6 +113,31 @@ record FieldReader(String type, Long seq) {
         }
     }
 
+    java.util.UUID uuid(JsonNode node, String field) {
+        try {
+            return DeviceId.parse(node.path(field).textValue()).value();
+        } catch (IllegalArgumentException e) {
+            throw invalid("'" + field + "' must be a UUID");
+        }
+    }
+
+    /** A command type name: {@link CommandTypes#NAME}. */
+    String commandName(JsonNode node, String field) {
+        String name = string(node, field, field, true);
+        if (!CommandTypes.isValidName(name)) {
+            throw invalid("'" + field + "' must be a command type name (lower-case letters, digits and _, starting with a letter, at most 64)");
+        }
+        return name;
+    }
+
+    CommandStatus resultStatus(JsonNode node) {
+        String status = node.path("status").asText();
+        if (!status.equals(CommandStatus.SUCCEEDED.wireName()) && !status.equals(CommandStatus.FAILED.wireName())) {
+            throw invalid("'status' must be succeeded or failed");
+        }
+        return CommandStatus.fromWire(status);
+    }
+
     ErrorCode errorCode(JsonNode node) {
         try {
             return ErrorCode.fromWire(node.path("code").asText());

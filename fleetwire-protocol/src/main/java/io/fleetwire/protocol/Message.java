@@ -120,6 +120,73 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Hub → agent: run command {@code id}. Sent again with the same id and a higher {@code attempt}
+     * until the agent acknowledges it with a {@link CommandAck}; the agent runs each id at most once,
+     * and not at all once {@code expiresAt} (hub time) has passed.
+     */
+    record Command(java.util.UUID id, String name, ObjectNode params, Instant expiresAt, int attempt) implements Message {
+        public Command {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(params, "params");
+            Objects.requireNonNull(expiresAt, "expiresAt");
+        }
+
+        @Override
+        public String type() {
+            return "command";
+        }
+    }
+
+    /** Hub → agent: an operator cancelled command {@code id}; do not start it. */
+    record CommandCancel(java.util.UUID id) implements Message {
+        public CommandCancel {
+            Objects.requireNonNull(id, "id");
+        }
+
+        @Override
+        public String type() {
+            return "command_cancel";
+        }
+    }
+
+    /**
+     * Agent → hub: command {@code id} was received (it is now delivered). With a {@code seq}, the hub
+     * answers with an {@link Ack} of that seq once the receipt is stored.
+     */
+    record CommandAck(Long seq, java.util.UUID id) implements Message {
+        public CommandAck {
+            Objects.requireNonNull(id, "id");
+        }
+
+        @Override
+        public String type() {
+            return "command_ack";
+        }
+    }
+
+    /**
+     * Agent → hub: command {@code id} finished, {@code succeeded} or {@code failed}, with the
+     * handler's output (any JSON, may be null) and, when it failed, why. With a {@code seq}, the hub
+     * answers with an {@link Ack} of that seq once the result is stored; a result sent twice is stored once.
+     */
+    record CommandResult(Long seq, java.util.UUID id, CommandStatus status, com.fasterxml.jackson.databind.JsonNode output,
+                         String error) implements Message {
+        public CommandResult {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(status, "status");
+            if (status != CommandStatus.SUCCEEDED && status != CommandStatus.FAILED) {
+                throw new IllegalArgumentException("a result is succeeded or failed, not " + status.wireName());
+            }
+        }
+
+        @Override
+        public String type() {
+            return "command_result";
+        }
+    }
+
     /** Settings the hub gives a device; the device keeps no intervals or thresholds of its own (seed 003). */
     record Settings(long version, int heartbeatSeconds, int missedHeartbeats, int telemetryIntervalSeconds,
                     int maxMessageBytes) {

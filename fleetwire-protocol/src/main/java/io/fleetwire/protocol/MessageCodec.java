@@ -28,6 +28,8 @@ public final class MessageCodec {
     public static final int MAX_STRING = 128;
     /** Longest {@code message} of an error frame; every message this codec produces is shorter. */
     public static final int MAX_ERROR_MESSAGE = 1_024;
+    /** Longest {@code error} text of a command result. */
+    public static final int MAX_RESULT_ERROR = 4_096;
     /** Sample keys kept as free-form JSON in {@link Message.Sample#details()}. */
     public static final List<String> DETAIL_KEYS = List.of("battery", "system", "processes", "network", "disks");
 
@@ -81,6 +83,20 @@ public final class MessageCodec {
             case "telemetry" -> telemetry(f, root);
             case "data" -> legacy(f, root);
             case "ack" -> new Message.Ack(f.longValue(root, "seq", 0, Long.MAX_VALUE));
+            case "command" -> new Message.Command(
+                    f.uuid(root, "id"),
+                    f.commandName(root, "name"),
+                    f.objectOrEmpty(root, "params"),
+                    f.instant(root, "expiresAt"),
+                    f.integer(root, "attempt", 1, Integer.MAX_VALUE));
+            case "command_cancel" -> new Message.CommandCancel(f.uuid(root, "id"));
+            case "command_ack" -> new Message.CommandAck(optionalSeq(f, root), f.uuid(root, "id"));
+            case "command_result" -> new Message.CommandResult(
+                    optionalSeq(f, root),
+                    f.uuid(root, "id"),
+                    f.resultStatus(root),
+                    root.hasNonNull("output") ? root.get("output") : null,
+                    f.string(root, "error", "error", false, MAX_RESULT_ERROR));
             case "error" -> new Message.Error(
                     f.errorCode(root),
                     f.string(root, "message", "message", true, MAX_ERROR_MESSAGE),
@@ -89,6 +105,10 @@ public final class MessageCodec {
             default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type '" + clip(type) + "'",
                     clip(type), seq);
         };
+    }
+
+    private static Long optionalSeq(FieldReader f, JsonNode root) {
+        return root.hasNonNull("seq") ? f.longValue(root, "seq", 0, Long.MAX_VALUE) : null;
     }
 
     /** The node's value when it is an integer within the range of long, else null. */
@@ -206,6 +226,33 @@ public final class MessageCodec {
                 writeSample(data, m.sample(), "timestamp");
             }
             case Message.Ack m -> root.put("seq", m.seq());
+            case Message.Command m -> {
+                root.put("id", m.id().toString());
+                root.put("name", m.name());
+                root.set("params", m.params());
+                root.put("expiresAt", m.expiresAt().toEpochMilli());
+                root.put("attempt", m.attempt());
+            }
+            case Message.CommandCancel m -> root.put("id", m.id().toString());
+            case Message.CommandAck m -> {
+                if (m.seq() != null) {
+                    root.put("seq", m.seq());
+                }
+                root.put("id", m.id().toString());
+            }
+            case Message.CommandResult m -> {
+                if (m.seq() != null) {
+                    root.put("seq", m.seq());
+                }
+                root.put("id", m.id().toString());
+                root.put("status", m.status().wireName());
+                if (m.output() != null && !m.output().isNull()) {
+                    root.set("output", m.output());
+                }
+                if (m.error() != null) {
+                    root.put("error", m.error());
+                }
+            }
             case Message.Error m -> {
                 root.put("code", m.code().wireName());
                 root.put("message", m.message());

@@ -31,6 +31,7 @@ class ErrorCodeTest {
                 ErrorCode.UNKNOWN_TYPE, "unknown_type",
                 ErrorCode.INVALID_MESSAGE, "invalid_message",
                 ErrorCode.FORBIDDEN, "forbidden",
+                ErrorCode.NOT_FOUND, "not_found",
                 ErrorCode.RATE_LIMITED, "rate_limited",
                 ErrorCode.OVERLOADED, "overloaded",
                 ErrorCode.INTERNAL, "internal");
