@@ -2,7 +2,13 @@ package io.fleetwire.hub;
 
 import io.fleetwire.hub.agent.AgentEndpoint;
 import io.fleetwire.hub.api.ApiErrors;
+import io.fleetwire.hub.audit.AuditEndpoint;
+import io.fleetwire.hub.audit.AuditLog;
 import io.fleetwire.hub.auth.AdminAuth;
+import io.fleetwire.hub.auth.DeviceAuth;
+import io.fleetwire.hub.command.AgentCommandEndpoint;
+import io.fleetwire.hub.command.CommandEndpoint;
+import io.fleetwire.hub.command.Commands;
 import io.fleetwire.hub.bus.LocalBus;
 import io.fleetwire.hub.config.HubConfig;
 import io.fleetwire.hub.db.Database;
@@ -49,6 +55,7 @@ public final class Hub implements AutoCloseable {
     private final TelemetryService telemetry;
     private final PresenceRegistry presence;
     private final PresenceSweeper sweeper;
+    private final Commands commands;
     private final HttpServer server;
     private final HubMetrics metrics;
     /** Set on shutdown: new device sockets get 503 and /health reports draining. */
@@ -56,8 +63,9 @@ public final class Hub implements AutoCloseable {
     private volatile boolean stopped;
 
     private Hub(HubConfig config, Vertx vertx, DataDirLock lock, Database database, TelemetryService telemetry,
-                PresenceRegistry presence, PresenceSweeper sweeper, HttpServer server, HubMetrics metrics,
-                AtomicBoolean draining) {
+                PresenceRegistry presence, PresenceSweeper sweeper, Commands commands, HttpServer server,
+                HubMetrics metrics, AtomicBoolean draining) {
+        this.commands = commands;
         this.config = config;
         this.vertx = vertx;
         this.lock = lock;
@@ -93,7 +101,9 @@ public final class Hub implements AutoCloseable {
         var pool = database.pool();
         HubMetrics metrics = new HubMetrics();
         MessageCodec codec = new MessageCodec();
-        EventLog events = new EventLog(pool, new LocalBus());
+        LocalBus bus = new LocalBus();
+        EventLog events = new EventLog(pool, bus);
+        AuditLog audit = new AuditLog(pool);
         DeviceRepository devices = new DeviceRepository(pool);
         PresenceRegistry presence = new PresenceRegistry(pool, devices, events);
         TelemetryService telemetry = new TelemetryService(vertx, pool, codec, metrics, config.telemetryQueue(),
@@ -103,6 +113,8 @@ public final class Hub implements AutoCloseable {
         if (reset > 0) {
             log.info("Marked {} devices offline that were online when the hub last stopped", reset);
         }
+        Commands commands = new Commands(vertx, pool, bus, audit, presence, metrics, config.commandAckTimeout());
+        await(commands.start(), TimeUnit.SECONDS.toMillis(60));
         PresenceSweeper sweeper = new PresenceSweeper(vertx, presence, devices, config.heartbeat(), config.presenceTimeout());
 
         AtomicBoolean draining = new AtomicBoolean();
@@ -112,10 +124,13 @@ public final class Hub implements AutoCloseable {
         DeviceService deviceService = new DeviceService(pool, devices, enrollments, presence, events);
         new DeviceEndpoint(deviceService, devices, enrollments, presence, events).mount(router, admin);
         new TelemetryEndpoint(telemetry, devices).mount(router, admin);
+        new CommandEndpoint(commands, config.commandTtlSeconds()).mount(router, admin);
+        new AgentCommandEndpoint(commands.service(), codec).mount(router, new DeviceAuth(devices));
+        new AuditEndpoint(audit).mount(router, admin);
         Message.Settings settings = new Message.Settings(1, (int) config.heartbeat().toSeconds(), config.missedHeartbeats(),
                 (int) config.telemetryInterval().toSeconds(), config.maxMessageBytes());
         new AgentEndpoint(new AgentEndpoint.Config(config.deviceRate(), config.deviceBurst()), codec, telemetry, presence,
-                devices, metrics, settings, draining::get).mount(router);
+                devices, metrics, settings, commands, draining::get).mount(router);
         new OpsEndpoint(pool, metrics, draining::get, presence::count).mount(router);
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(ApiErrors::handle);
@@ -137,7 +152,7 @@ public final class Hub implements AutoCloseable {
         HttpServer server = vertx.createHttpServer(options).requestHandler(router);
         await(server.listen(), TimeUnit.SECONDS.toMillis(30));
         sweeper.start();
-        Hub hub = new Hub(config, vertx, lock, database, telemetry, presence, sweeper, server, metrics, draining);
+        Hub hub = new Hub(config, vertx, lock, database, telemetry, presence, sweeper, commands, server, metrics, draining);
         log.info("Fleetwire hub listening on {}:{} ({} PostgreSQL at {})", config.host(), server.actualPort(),
                 database.embedded() ? "embedded" : "external", database.url());
         return hub;
@@ -150,6 +165,11 @@ public final class Hub implements AutoCloseable {
 
     public HubConfig config() {
         return config;
+    }
+
+    /** The command feature, for tests that drive its clock. */
+    public Commands commands() {
+        return commands;
     }
 
     public HubMetrics metrics() {
@@ -171,6 +191,7 @@ public final class Hub implements AutoCloseable {
         log.info("Hub stopping: closing {} device sockets, flushing {} queued telemetry messages",
                 presence.count(), telemetry.queueDepth());
         sweeper.stop();
+        commands.stop();
         presence.sessions().forEach(s -> s.close(CloseCode.GOING_AWAY));
         try {
             await(telemetry.drain(), Math.max(1, grace.toMillis()));

@@ -18,9 +18,15 @@ public final class ApiClient {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** Status and parsed JSON body (a missing node when the body is empty or not JSON). */
-    public record Response(int status, JsonNode body, String text) {
+    public record Response(int status, JsonNode body, String text, java.util.Map<String, java.util.List<String>> headers) {
         public String errorCode() {
             return body.path("error").path("code").asText(null);
+        }
+
+        /** The first value of a response header, or null. */
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
         }
     }
 
@@ -49,6 +55,22 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** POST with extra headers, given as name, value, name, value… */
+    public Response post(String path, String json, String... headers) {
+        return send(request(path).header("content-type", "application/json").headers(headers)
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Response put(String path, String json) {
+        return send(request(path).header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Response patch(String path, String json) {
+        return send(request(path).header("content-type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
         if (token != null) {
@@ -66,7 +88,7 @@ public final class ApiClient {
             } catch (IOException e) {
                 body = MissingNode.getInstance();
             }
-            return new Response(r.statusCode(), body, r.body());
+            return new Response(r.statusCode(), body, r.body(), r.headers().map());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

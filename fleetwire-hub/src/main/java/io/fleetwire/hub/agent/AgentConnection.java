@@ -1,5 +1,7 @@
 package io.fleetwire.hub.agent;
 
+import io.fleetwire.hub.command.CommandService;
+import io.fleetwire.hub.command.Commands;
 import io.fleetwire.hub.device.DeviceRepository;
 import io.fleetwire.hub.ops.HubMetrics;
 import io.fleetwire.hub.presence.PresenceRegistry;
@@ -62,6 +64,7 @@ final class AgentConnection implements Session {
         registered = hub.presence().connected(this, remote)
                 .onFailure(e -> log.warn("Could not record device {} as connected: {}", deviceId, e.getMessage()));
         send(welcome());
+        hub.commands().deviceConnected(deviceId);
     }
 
     @Override
@@ -113,8 +116,12 @@ final class AgentConnection implements Session {
             case Message.Telemetry t -> ingest(t.seq(), t.samples(), "telemetry");
             case Message.LegacyData d -> onLegacy(d);
             case Message.Error e -> log.info("Device {} reports error {}: {}", deviceId, e.code().wireName(), e.message());
+            case Message.CommandAck a -> onCommandAck(a);
+            case Message.CommandResult r -> onCommandResult(r);
             case Message.Ack a -> wrongDirection(a);
             case Message.Welcome w -> wrongDirection(w);
+            case Message.Command c -> wrongDirection(c);
+            case Message.CommandCancel c -> wrongDirection(c);
         }
     }
 
@@ -193,6 +200,46 @@ final class AgentConnection implements Session {
         });
     }
 
+    private void onCommandAck(Message.CommandAck ack) {
+        hub.commands().service().acknowledge(deviceId, ack.id(), "socket").onComplete(ar -> {
+            if (ar.succeeded() && ar.result().outcome() == CommandService.Outcome.STOPPED) {
+                send(new Message.CommandCancel(ack.id()));
+            }
+            answerReport(ar, ack.type(), ack.seq(), ack.id());
+        });
+    }
+
+    private void onCommandResult(Message.CommandResult result) {
+        io.vertx.core.Future<CommandService.Report> stored;
+        try {
+            Object output = result.output() == null ? null : io.vertx.core.json.Json.decodeValue(result.output().toString());
+            stored = hub.commands().service().complete(deviceId, result.id(), result.status(), output, result.error(), "socket");
+        } catch (io.fleetwire.hub.api.ApiException e) {
+            refuse(new Message.Error(ErrorCode.INVALID_MESSAGE, e.getMessage(), result.type(), result.seq()));
+            return;
+        }
+        stored.onComplete(ar -> answerReport(ar, result.type(), result.seq(), result.id()));
+    }
+
+    /** Acks a stored (or already stored) report when it has a seq; refuses one for a command this device never got. */
+    private void answerReport(io.vertx.core.AsyncResult<CommandService.Report> ar, String type, Long seq, java.util.UUID id) {
+        if (ar.failed()) {
+            log.warn("Could not store {} of device {}: {}", type, deviceId, ar.cause().toString());
+            refuse(new Message.Error(ErrorCode.INTERNAL, "could not store the " + type + "; send it again later", type, seq));
+            return;
+        }
+        switch (ar.result().outcome()) {
+            case STORED, DUPLICATE, STOPPED -> {
+                if (seq != null) {
+                    send(new Message.Ack(seq));
+                }
+            }
+            case NOT_SENT -> refuse(new Message.Error(ErrorCode.INVALID_MESSAGE, "command " + id
+                    + " was never sent to this device", type, seq));
+            case NOT_FOUND -> refuse(new Message.Error(ErrorCode.NOT_FOUND, "no command " + id + " for this device", type, seq));
+        }
+    }
+
     private void wrongDirection(Message m) {
         refuse(new Message.Error(ErrorCode.INVALID_MESSAGE, "'" + m.type() + "' is sent by the hub, not by devices",
                 m.type(), null));
@@ -207,16 +254,18 @@ final class AgentConnection implements Session {
         return new Message.Welcome(Message.PROTOCOL_VERSION, deviceId, Instant.now(), hub.settings());
     }
 
-    private void send(Message m) {
+    @Override
+    public boolean send(Message m) {
         if (closing != null || ws.isClosed()) {
-            return;
+            return false;
         }
         if (ws.writeQueueFull()) {
             log.info("Device {} does not read its socket; closing", deviceId);
             close(CloseCode.POLICY_VIOLATION);
-            return;
+            return false;
         }
         ws.writeTextMessage(hub.codec().encode(m));
+        return true;
     }
 
     private void onClosed() {
@@ -244,6 +293,6 @@ final class AgentConnection implements Session {
     /** What a connection needs from the hub. */
     record AgentContext(AgentEndpoint.Config config, MessageCodec codec, TelemetryService telemetry,
                         PresenceRegistry presence, DeviceRepository devices, HubMetrics metrics,
-                        Message.Settings settings) {
+                        Message.Settings settings, Commands commands) {
     }
 }

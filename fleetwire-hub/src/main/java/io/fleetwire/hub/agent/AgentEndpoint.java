@@ -2,6 +2,7 @@ package io.fleetwire.hub.agent;
 
 import io.fleetwire.hub.api.ApiErrors;
 import io.fleetwire.hub.auth.Tokens;
+import io.fleetwire.hub.command.Commands;
 import io.fleetwire.hub.device.DeviceRepository;
 import io.fleetwire.hub.ops.HubMetrics;
 import io.fleetwire.hub.presence.PresenceRegistry;
@@ -35,9 +36,10 @@ public final class AgentEndpoint {
 
     public AgentEndpoint(Config config, MessageCodec codec, TelemetryService telemetry, PresenceRegistry presence,
                          DeviceRepository devices, HubMetrics metrics, Message.Settings settings,
-                         BooleanSupplier draining) {
+                         Commands commands, BooleanSupplier draining) {
         this.devices = devices;
-        this.context = new AgentConnection.AgentContext(config, codec, telemetry, presence, devices, metrics, settings);
+        this.context = new AgentConnection.AgentContext(config, codec, telemetry, presence, devices, metrics, settings,
+                commands);
         this.draining = draining;
         metrics.gauge("fleetwire_devices_connected", "Device sockets open on this hub", presence::count);
         metrics.describe("fleetwire_device_frames_rejected_total", "Device frames answered with an error frame, by code");

@@ -8,7 +8,30 @@ import io.vertx.ext.web.RoutingContext;
 /** Path and query parameters, and JSON answers, shared by every REST endpoint. */
 public final class Requests {
 
+    /** Context key under which authentication leaves the caller's audit name. */
+    public static final String ACTOR = "fleetwire.actor";
+    /** Context key under which device authentication leaves the calling device's id. */
+    public static final String DEVICE = "fleetwire.device";
+
     private Requests() {
+    }
+
+    /** Who is calling, as the audit trail names them. */
+    public static String actor(RoutingContext ctx) {
+        String actor = ctx.get(ACTOR);
+        if (actor == null) {
+            throw new IllegalStateException("route has no authentication handler");
+        }
+        return actor;
+    }
+
+    /** The UUID in path parameter {@code name}; anything else names nothing, so 404. */
+    public static java.util.UUID uuidParam(RoutingContext ctx, String name, String what) {
+        try {
+            return DeviceId.parse(ctx.pathParam(name)).value();
+        } catch (IllegalArgumentException e) {
+            throw new ApiException.NotFound("no " + what + " " + ctx.pathParam(name));
+        }
     }
 
     /** The {@code :id} path parameter; an id that is not a UUID cannot name a device, so 404. */

@@ -22,6 +22,8 @@ import java.util.Optional;
 public final class AdminAuth implements Handler<RoutingContext> {
 
     private static final Logger log = LoggerFactory.getLogger(AdminAuth.class);
+    /** Who the audit trail names for requests made with the admin token. */
+    public static final String ACTOR = "admin";
     static final String HASH_FILE = "admin-token.sha256";
 
     private final byte[] hash;
@@ -67,6 +69,7 @@ public final class AdminAuth implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         if (matches(Tokens.bearer(ctx.request().getHeader("Authorization")))) {
+            ctx.put(io.fleetwire.hub.api.Requests.ACTOR, ACTOR);
             ctx.next();
         } else {
             ctx.fail(new ApiException.Unauthorized("a valid admin token is required (Authorization: Bearer <token>)"));

@@ -30,6 +30,10 @@ public enum ConfigKey {
     TELEMETRY_BATCH("FLEETWIRE_TELEMETRY_BATCH", "500", "Most telemetry messages written in one transaction."),
     TELEMETRY_RETENTION_DAYS("FLEETWIRE_TELEMETRY_RETENTION_DAYS", "30",
             "Days of telemetry kept; older daily partitions are dropped."),
+    COMMAND_ACK_TIMEOUT_SECONDS("FLEETWIRE_COMMAND_ACK_TIMEOUT_SECONDS", "10",
+            "A sent command not acknowledged within this time is sent again, with the same id."),
+    COMMAND_TTL_SECONDS("FLEETWIRE_COMMAND_TTL_SECONDS", "86400",
+            "Default time a command may wait for delivery before it expires (a request's `ttlSeconds` overrides it)."),
     SHUTDOWN_GRACE_SECONDS("FLEETWIRE_SHUTDOWN_GRACE_SECONDS", "10",
             "Time allowed on SIGTERM to flush telemetry and close sockets.");
 

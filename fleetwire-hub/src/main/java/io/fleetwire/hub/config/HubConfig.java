@@ -25,7 +25,12 @@ public record HubConfig(
         int telemetryQueue,
         int telemetryBatch,
         int retentionDays,
+        Duration commandAckTimeout,
+        int commandTtlSeconds,
         Duration shutdownGrace) {
+
+    /** Longest command TTL a request may ask for: 30 days. */
+    public static final int MAX_COMMAND_TTL_SECONDS = 30 * 86_400;
 
     /** permessage-deflate policy for device sockets. */
     public enum Compression { OFF, NO_CONTEXT_TAKEOVER, ON }
@@ -60,6 +65,8 @@ public record HubConfig(
                 r.integer(ConfigKey.TELEMETRY_QUEUE, 1, 10_000_000),
                 r.integer(ConfigKey.TELEMETRY_BATCH, 1, 100_000),
                 r.integer(ConfigKey.TELEMETRY_RETENTION_DAYS, 1, 36_500),
+                Duration.ofSeconds(r.integer(ConfigKey.COMMAND_ACK_TIMEOUT_SECONDS, 1, 3_600)),
+                r.integer(ConfigKey.COMMAND_TTL_SECONDS, 1, MAX_COMMAND_TTL_SECONDS),
                 Duration.ofSeconds(r.integer(ConfigKey.SHUTDOWN_GRACE_SECONDS, 0, 3_600)));
     }
 

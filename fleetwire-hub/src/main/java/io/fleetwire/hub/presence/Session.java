@@ -13,6 +13,9 @@ public interface Session {
     /** When the last frame (of any kind, pongs included) arrived. */
     Instant lastSeen();
 
+    /** Writes a message to the device; false when the socket is closing or gone (the message is not sent). */
+    boolean send(io.fleetwire.protocol.Message message);
+
     /** Sends a WebSocket ping frame. */
     void ping();
 

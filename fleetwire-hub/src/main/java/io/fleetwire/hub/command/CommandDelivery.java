@@ -1,0 +1,193 @@
+package io.fleetwire.hub.command;
+
+import io.fleetwire.hub.audit.AuditLog;
+import io.fleetwire.hub.ops.HubMetrics;
+import io.fleetwire.hub.presence.PresenceRegistry;
+import io.fleetwire.hub.presence.Session;
+import io.fleetwire.protocol.CommandStatus;
+import io.fleetwire.protocol.DeviceId;
+import io.fleetwire.protocol.Message;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Gets commands to devices. For a device with a socket on this hub, {@link #poke} picks what may be
+ * sent now (see {@link #pick}), marks it sent in one transaction and, after the commit, writes the
+ * frames in order. A frame lost with its socket is not lost: the command stays {@code sent} and is
+ * sent again on the next connection, or after the acknowledgement timeout, with the same id.
+ * Pokes for one device never overlap: a poke during a run makes the run go once more.
+ */
+public final class CommandDelivery {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandDelivery.class);
+
+    private final CommandRepository repository;
+    private final AuditLog audit;
+    private final PresenceRegistry presence;
+    private final CommandEvents events;
+    private final Duration ackTimeout;
+    private final HubMetrics metrics;
+    private final Map<DeviceId, Run> runs = new ConcurrentHashMap<>();
+
+    CommandDelivery(CommandRepository repository, AuditLog audit, PresenceRegistry presence, CommandEvents events,
+                    Duration ackTimeout, HubMetrics metrics) {
+        this.repository = repository;
+        this.audit = audit;
+        this.presence = presence;
+        this.events = events;
+        this.ackTimeout = ackTimeout;
+        this.metrics = metrics;
+        metrics.describe("fleetwire_command_frames_sent_total", "Command frames written to device sockets, resends included");
+    }
+
+    Duration ackTimeout() {
+        return ackTimeout;
+    }
+
+    /** A pending poke: whether every sent command should go again (a new connection). */
+    private static final class Run {
+        boolean again;
+        boolean resendAll;
+
+        Run(boolean resendAll) {
+            this.resendAll = resendAll;
+        }
+    }
+
+    /**
+     * Something may be sendable for {@code device}: a new command, a new connection
+     * ({@code resendAll}: the socket has none of the sent commands), a result in sequential mode, a
+     * timeout. Does nothing unless the device has a socket on this hub.
+     */
+    public void poke(DeviceId device, boolean resendAll) {
+        if (!presence.isOnline(device)) {
+            return;
+        }
+        boolean[] start = {false};
+        runs.compute(device, (k, run) -> {
+            if (run == null) {
+                start[0] = true;
+                return new Run(resendAll);
+            }
+            run.again = true;
+            run.resendAll |= resendAll;
+            return run;
+        });
+        if (start[0]) {
+            run(device, resendAll);
+        }
+    }
+
+    private void run(DeviceId device, boolean resendAll) {
+        Session session = presence.session(device).orElse(null);
+        Future<List<Command>> picked = session == null ? Future.succeededFuture(List.of())
+                : repository.pool().withTransaction(tx -> select(tx, device, resendAll, "socket"));
+        picked.onComplete(ar -> {
+            if (ar.succeeded()) {
+                write(device, ar.result());
+            } else {
+                log.warn("Could not deliver commands to device {}: {}", device, ar.cause().toString());
+            }
+            boolean[] resend = {false};
+            Run next = runs.computeIfPresent(device, (k, run) -> {
+                if (!run.again) {
+                    return null;
+                }
+                resend[0] = run.resendAll;
+                run.again = false;
+                run.resendAll = false;
+                return run;
+            });
+            if (next != null) {
+                run(device, resend[0]);
+            }
+        });
+    }
+
+    private void write(DeviceId device, List<Command> commands) {
+        if (commands.isEmpty()) {
+            return;
+        }
+        Session session = presence.session(device).orElse(null);
+        if (session == null) {
+            return;
+        }
+        for (Command c : commands) {
+            if (session.send(frame(c))) {
+                metrics.increment("fleetwire_command_frames_sent_total", "");
+            }
+        }
+    }
+
+    static Message.Command frame(Command c) {
+        return new Message.Command(c.id(), c.type(), CommandTypeRegistry.nodeObject(c.params()), c.expiresAt(), c.attempts());
+    }
+
+    /** For HTTP polling: everything the device may run now, marked sent. */
+    Future<List<Command>> poll(DeviceId device) {
+        return repository.pool().withTransaction(tx -> select(tx, device, true, "http"));
+    }
+
+    /** Picks, marks sent and audits, in the caller's transaction. */
+    private Future<List<Command>> select(SqlClient tx, DeviceId device, boolean resendAll, String via) {
+        return repository.ordering(tx, device).compose(ordering -> repository.lockOpen(tx, device).compose(open -> {
+            List<UUID> ids = pick(open, "sequential".equals(ordering), resendAll, Instant.now(), ackTimeout);
+            if (ids.isEmpty()) {
+                return Future.succeededFuture(List.<Command>of());
+            }
+            return repository.markSent(tx, ids).compose(sent -> {
+                Future<Void> chain = Future.succeededFuture();
+                for (Command c : sent) {
+                    chain = chain.compose(v -> audit.record(tx, new AuditLog.Entry(AuditLog.HUB, "command.sent",
+                            c.deviceId().value(), c.id(), c.jobId(), new JsonObject().put("attempt", c.attempts()).put("via", via))));
+                }
+                return chain.map(sent);
+            });
+        })).onSuccess(sent -> sent.forEach(events::published));
+    }
+
+    /**
+     * Which of a device's open commands (oldest first) go out now. Burst: every due pending command
+     * in order, stopping at the first one a rollout holds back, plus every sent one not acknowledged
+     * within the timeout (all of them when {@code resendAll}). Sequential: nothing while one is
+     * delivered and running; else the oldest open one, if it may go.
+     */
+    static List<UUID> pick(List<Command> open, boolean sequential, boolean resendAll, Instant now, Duration ackTimeout) {
+        List<UUID> out = new ArrayList<>();
+        for (Command c : open) {
+            if (c.status() == CommandStatus.DELIVERED) {
+                if (sequential) {
+                    return List.of();
+                }
+                continue;
+            }
+            if (!c.expiresAt().isAfter(now)) {
+                continue; // expiry takes it
+            }
+            if (c.status() == CommandStatus.PENDING) {
+                if (c.notBefore() != null && c.notBefore().isAfter(now)) {
+                    break;
+                }
+                out.add(c.id());
+            } else if (c.status() == CommandStatus.SENT
+                    && (resendAll || c.lastSentAt() == null || !c.lastSentAt().plus(ackTimeout).isAfter(now))) {
+                out.add(c.id());
+            }
+            if (sequential) {
+                break;
+            }
+        }
+        return out;
+    }
+}

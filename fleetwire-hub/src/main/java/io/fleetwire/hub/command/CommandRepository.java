@@ -1,0 +1,222 @@
+package io.fleetwire.hub.command;
+
+import io.fleetwire.protocol.CommandStatus;
+import io.fleetwire.protocol.DeviceId;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** SQL for {@code device_commands}. Every status change is guarded by the status it leaves. */
+final class CommandRepository {
+
+    private static final String RETURNING = " RETURNING " + Command.COLUMNS;
+
+    private final Pool pool;
+
+    CommandRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    Pool pool() {
+        return pool;
+    }
+
+    Future<Command> insert(SqlClient tx, UUID id, DeviceId device, String type, JsonObject params, Instant expiresAt,
+                           String actor) {
+        return tx.preparedQuery("""
+                        INSERT INTO device_commands (id, device_id, type, params, status, expires_at, created_by)
+                        VALUES ($1, $2, $3, $4, 'pending', $5, $6)""" + RETURNING)
+                .execute(Tuple.of(id, device.value(), type, params, expiresAt.atOffset(ZoneOffset.UTC), actor))
+                .map(CommandRepository::one);
+    }
+
+    Future<Optional<Command>> find(SqlClient client, UUID id) {
+        return client.preparedQuery("SELECT " + Command.COLUMNS + " FROM device_commands WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(one(rows)));
+    }
+
+    /** Locks one command for a status change. */
+    Future<Optional<Command>> lock(SqlClient tx, UUID id) {
+        return tx.preparedQuery("SELECT " + Command.COLUMNS + " FROM device_commands WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(one(rows)));
+    }
+
+    /** A device's commands, newest first, optionally only some statuses; {@code beforeSeq} pages. */
+    Future<List<Command>> list(DeviceId device, Set<CommandStatus> statuses, Long beforeSeq, int limit) {
+        String[] names = statuses == null ? null : statuses.stream().map(CommandStatus::wireName).toArray(String[]::new);
+        return pool.preparedQuery("SELECT " + Command.COLUMNS + """
+                         FROM device_commands WHERE device_id = $1
+                         AND ($2::text[] IS NULL OR status = ANY($2::text[])) AND ($3::bigint IS NULL OR seq < $3)
+                         ORDER BY seq DESC LIMIT $4""")
+                .execute(Tuple.from(Arrays.asList(device.value(), names, beforeSeq, limit)))
+                .map(CommandRepository::all);
+    }
+
+    /** The device's open commands (pending, sent, delivered), oldest first, locked. */
+    Future<List<Command>> lockOpen(SqlClient tx, DeviceId device) {
+        return tx.preparedQuery("SELECT " + Command.COLUMNS + """
+                         FROM device_commands WHERE device_id = $1 AND status IN ('pending', 'sent', 'delivered')
+                         ORDER BY seq FOR UPDATE""")
+                .execute(Tuple.of(device.value()))
+                .map(CommandRepository::all);
+    }
+
+    Future<String> ordering(SqlClient client, DeviceId device) {
+        return client.preparedQuery("SELECT command_ordering FROM devices WHERE id = $1")
+                .execute(Tuple.of(device.value()))
+                .map(rows -> rows.size() == 0 ? "burst" : rows.iterator().next().getString(0));
+    }
+
+    /** Marks commands sent (again): one more attempt, now. Returned oldest first. */
+    Future<List<Command>> markSent(SqlClient tx, List<UUID> ids) {
+        return tx.preparedQuery("""
+                        UPDATE device_commands SET status = 'sent', attempts = attempts + 1,
+                               sent_at = coalesce(sent_at, now()), last_sent_at = now()
+                        WHERE id = ANY($1) AND status IN ('pending', 'sent')""" + RETURNING)
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    List<Command> out = all(rows);
+                    out.sort(java.util.Comparator.comparingLong(Command::seq));
+                    return out;
+                });
+    }
+
+    Future<Command> markDelivered(SqlClient tx, UUID id, String via) {
+        return tx.preparedQuery("""
+                        UPDATE device_commands SET status = 'delivered', delivered_at = now(), delivered_via = $2
+                        WHERE id = $1 AND status = 'sent'""" + RETURNING)
+                .execute(Tuple.of(id, via))
+                .map(CommandRepository::one);
+    }
+
+    Future<Command> markFinished(SqlClient tx, UUID id, CommandStatus outcome, String outputJson, String error, String via) {
+        return tx.preparedQuery("""
+                        UPDATE device_commands SET status = $2, finished_at = now(), output = $3::text::jsonb, error = $4,
+                               delivered_at = coalesce(delivered_at, now()), delivered_via = coalesce(delivered_via, $5)
+                        WHERE id = $1 AND status IN ('sent', 'delivered')""" + RETURNING)
+                .execute(Tuple.from(Arrays.asList(id, outcome.wireName(), outputJson, error, via)))
+                .map(CommandRepository::one);
+    }
+
+    Future<Command> markLateResult(SqlClient tx, UUID id, JsonObject result) {
+        return tx.preparedQuery("UPDATE device_commands SET late_result = $2 WHERE id = $1 AND late_result IS NULL" + RETURNING)
+                .execute(Tuple.of(id, result))
+                .compose(rows -> rows.size() == 0 ? find(tx, id).map(Optional::orElseThrow) : Future.succeededFuture(one(rows)));
+    }
+
+    Future<Command> markCancelled(SqlClient tx, UUID id, String actor) {
+        return tx.preparedQuery("""
+                        UPDATE device_commands SET status = 'cancelled', cancelled_at = now(), cancelled_by = $2
+                        WHERE id = $1 AND status IN ('pending', 'sent')""" + RETURNING)
+                .execute(Tuple.of(id, actor))
+                .map(CommandRepository::one);
+    }
+
+    /** A transition the hub made by itself, for the audit trail and the bus. */
+    record Moved(UUID id, DeviceId deviceId, UUID jobId, String type, CommandStatus from, CommandStatus to) {
+    }
+
+    /**
+     * Expires what is overdue: pending commands at their expiry, sent ones {@code sentGrace} later
+     * (an acknowledgement may be on its way). At most {@code max} per call; writes the audit lines.
+     */
+    Future<List<Moved>> expireDue(Duration sentGrace, int max) {
+        return pool.preparedQuery("""
+                        WITH due AS (
+                            SELECT id, status FROM device_commands
+                            WHERE (status = 'pending' AND expires_at <= now())
+                               OR (status = 'sent' AND expires_at <= now() - make_interval(secs => $1))
+                            ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+                        expired AS (
+                            UPDATE device_commands c SET status = 'expired', expired_at = now() FROM due
+                            WHERE c.id = due.id RETURNING c.id, c.device_id, c.job_id, c.type, due.status AS from_status),
+                        audit AS (
+                            INSERT INTO audit_log (actor, action, device_id, command_id, job_id, detail)
+                            SELECT 'hub', 'command.expired', device_id, id, job_id, jsonb_build_object('from', from_status)
+                            FROM expired)
+                        SELECT id, device_id, job_id, type, from_status FROM expired""")
+                .execute(Tuple.of((double) sentGrace.toMillis() / 1000.0, max))
+                .map(rows -> {
+                    List<Moved> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new Moved(r.getUUID(0), new DeviceId(r.getUUID(1)), r.getUUID(2),
+                            r.getString(3), CommandStatus.fromWire(r.getString(4)), CommandStatus.EXPIRED)));
+                    return out;
+                });
+    }
+
+    /** Rollout: makes due pending commands sendable; the devices that now have one. */
+    Future<Set<DeviceId>> releaseDue(int max) {
+        return pool.preparedQuery("""
+                        UPDATE device_commands SET not_before = NULL WHERE id IN (
+                            SELECT id FROM device_commands WHERE status = 'pending' AND not_before <= now()
+                            ORDER BY not_before LIMIT $1 FOR UPDATE SKIP LOCKED)
+                        RETURNING device_id""")
+                .execute(Tuple.of(max))
+                .map(CommandRepository::devices);
+    }
+
+    /** Online devices holding a sent command not acknowledged for {@code timeout}. */
+    Future<Set<DeviceId>> unacknowledged(Duration timeout, int max) {
+        return pool.preparedQuery("""
+                        SELECT DISTINCT c.device_id FROM device_commands c JOIN devices d ON d.id = c.device_id AND d.online
+                        WHERE c.status = 'sent' AND c.last_sent_at <= now() - make_interval(secs => $1) LIMIT $2""")
+                .execute(Tuple.of((double) timeout.toMillis() / 1000.0, max))
+                .map(CommandRepository::devices);
+    }
+
+    /** Cancels the open, undelivered commands of a deleted device. */
+    Future<List<Moved>> cancelAllOf(DeviceId device, String reason) {
+        return pool.preparedQuery("""
+                        WITH cancelled AS (
+                            UPDATE device_commands SET status = 'cancelled', cancelled_at = now(), cancelled_by = 'hub'
+                            WHERE device_id = $1 AND status IN ('pending', 'sent') RETURNING id, device_id, job_id, type),
+                        audit AS (
+                            INSERT INTO audit_log (actor, action, device_id, command_id, job_id, detail)
+                            SELECT 'hub', 'command.cancelled', device_id, id, job_id, jsonb_build_object('reason', $2::text)
+                            FROM cancelled)
+                        SELECT id, device_id, job_id, type FROM cancelled""")
+                .execute(Tuple.of(device.value(), reason))
+                .map(rows -> {
+                    List<Moved> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new Moved(r.getUUID(0), new DeviceId(r.getUUID(1)), r.getUUID(2),
+                            r.getString(3), null, CommandStatus.CANCELLED)));
+                    return out;
+                });
+    }
+
+    private static Set<DeviceId> devices(RowSet<Row> rows) {
+        Set<DeviceId> out = new LinkedHashSet<>();
+        rows.forEach(r -> out.add(new DeviceId(r.getUUID(0))));
+        return out;
+    }
+
+    private static Command one(RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            throw new IllegalStateException("the command changed state concurrently");
+        }
+        return Command.from(rows.iterator().next());
+    }
+
+    private static List<Command> all(RowSet<Row> rows) {
+        List<Command> out = new ArrayList<>(rows.size());
+        rows.forEach(r -> out.add(Command.from(r)));
+        return out;
+    }
+}
