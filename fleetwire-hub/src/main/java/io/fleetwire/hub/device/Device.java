@@ -18,6 +18,7 @@ public record Device(
         boolean online,
         Instant lastSeen,
         Instant createdAt,
+        String commandOrdering,
         JsonObject latest) {
 
     /** The API's view; {@code online} and {@code lastSeen} may be overridden by live presence. */
@@ -29,7 +30,8 @@ public record Device(
                 .put("labels", labels)
                 .put("online", onlineNow)
                 .put("lastSeen", lastSeenNow == null ? null : lastSeenNow.toString())
-                .put("createdAt", createdAt.toString());
+                .put("createdAt", createdAt.toString())
+                .put("commandOrdering", commandOrdering);
         if (agentId != null) {
             o.put("agentId", agentId);
         }

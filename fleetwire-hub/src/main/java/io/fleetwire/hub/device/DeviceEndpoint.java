@@ -50,6 +50,7 @@ public final class DeviceEndpoint {
         router.get("/api/v1/devices").handler(admin).handler(this::list);
         router.get("/api/v1/devices/:id").handler(admin).handler(this::get);
         router.delete("/api/v1/devices/:id").handler(admin).handler(this::delete);
+        router.patch("/api/v1/devices/:id").handler(admin).handler(this::update);
         router.get("/api/v1/devices/:id/events").handler(admin).handler(this::events);
         router.post("/api/v1/enrollment-tokens").handler(admin).handler(this::createEnrollment);
         router.get("/api/v1/enrollment-tokens").handler(admin).handler(ctx ->
@@ -104,6 +105,29 @@ public final class DeviceEndpoint {
     private void get(RoutingContext ctx) {
         DeviceId id = deviceId(ctx);
         reply(ctx, 200, devices.find(id).map(d -> view(d.orElseThrow(() -> new ApiException.NotFound("no device " + id)))));
+    }
+
+    /** {@code PATCH}: {@code labels} (replaced whole) and {@code commandOrdering} ({@code burst} or {@code sequential}). */
+    private void update(RoutingContext ctx) {
+        DeviceId id = deviceId(ctx);
+        JsonObject body = Json.body(ctx);
+        for (String field : body.fieldNames()) {
+            if (!field.equals("labels") && !field.equals("commandOrdering")) {
+                throw new ApiException.BadRequest("unknown field '" + (field.length() > 64 ? field.substring(0, 64) : field)
+                        + "'; a device's labels and commandOrdering can be changed");
+            }
+        }
+        JsonObject labels = body.containsKey("labels") ? new JsonObject(new java.util.LinkedHashMap<>(Json.labels(body))) : null;
+        String ordering = Json.string(body, "commandOrdering", 16, false);
+        if (ordering != null && !ordering.equals("burst") && !ordering.equals("sequential")) {
+            throw new ApiException.BadRequest("'commandOrdering' must be burst or sequential");
+        }
+        reply(ctx, 200, devices.update(id, labels, ordering).compose(found -> {
+            if (!found) {
+                return Future.failedFuture(new ApiException.NotFound("no device " + id));
+            }
+            return devices.find(id).map(d -> view(d.orElseThrow(() -> new ApiException.NotFound("no device " + id))));
+        }));
     }
 
     private void delete(RoutingContext ctx) {

@@ -23,7 +23,7 @@ public final class DeviceRepository {
 
     private static final String COLUMNS = """
             d.id, d.name, d.hostname, d.labels, d.agent_id, d.agent_name, d.agent_version, d.capabilities,
-            d.online, d.last_seen, d.created_at""";
+            d.online, d.last_seen, d.created_at, d.command_ordering""";
 
     private final Pool pool;
 
@@ -100,6 +100,15 @@ public final class DeviceRepository {
                 .mapEmpty();
     }
 
+    /** Changes what an operator may change; null leaves a field as it is. False when there is no such device. */
+    public Future<Boolean> update(DeviceId id, JsonObject labels, String commandOrdering) {
+        return pool.preparedQuery("""
+                        UPDATE devices SET labels = COALESCE($2, labels), command_ordering = COALESCE($3, command_ordering)
+                        WHERE id = $1""")
+                .execute(Tuple.from(java.util.Arrays.asList(id.value(), labels, commandOrdering)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
     /** What the agent said in its hello. */
     public Future<Void> updateAgent(DeviceId id, String agentName, String agentVersion, JsonObject capabilities) {
         return pool.preparedQuery("""
@@ -153,7 +162,8 @@ public final class DeviceRepository {
         return new Device(new DeviceId(r.getUUID("id")), r.getString("name"), r.getString("hostname"),
                 r.getJsonObject("labels"), r.getString("agent_id"), r.getString("agent_name"),
                 r.getString("agent_version"), r.getJsonObject("capabilities"), r.getBoolean("online"),
-                lastSeen == null ? null : lastSeen.toInstant(), r.getOffsetDateTime("created_at").toInstant(), latest);
+                lastSeen == null ? null : lastSeen.toInstant(), r.getOffsetDateTime("created_at").toInstant(),
+                r.getString("command_ordering"), latest);
     }
 
     static boolean isUnique(Throwable e, String constraint) {
