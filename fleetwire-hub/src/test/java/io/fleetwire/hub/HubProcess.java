@@ -49,6 +49,11 @@ final class HubProcess implements AutoCloseable {
 
     /** Starts a hub on the data directory; {@code dbUrl} null means embedded. Waits until it serves. */
     static HubProcess start(Path dataDir, String dbUrl) {
+        return start(dataDir, dbUrl, java.util.Map.of());
+    }
+
+    /** Starts a hub process with extra environment variables. */
+    static HubProcess start(Path dataDir, String dbUrl, java.util.Map<String, String> extraEnv) {
         try {
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
@@ -68,6 +73,7 @@ final class HubProcess implements AutoCloseable {
             if (dbUrl != null) {
                 env.put("FLEETWIRE_DB_URL", dbUrl);
             }
+            env.putAll(extraEnv);
             HubProcess hub = new HubProcess(pb.start(), port);
             if (!hub.ready.await(90, TimeUnit.SECONDS)) {
                 hub.process.destroyForcibly();
