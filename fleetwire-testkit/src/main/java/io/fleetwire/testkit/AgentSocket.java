@@ -34,6 +34,7 @@ public final class AgentSocket implements AutoCloseable {
     private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private WebSocket ws;
+    private volatile java.util.function.Consumer<JsonNode> tap = m -> { };
 
     private AgentSocket() {
     }
@@ -68,6 +69,11 @@ public final class AgentSocket implements AutoCloseable {
         }
         socket.ws = builder.buildAsync(uri, socket.new Listener()).orTimeout(15, TimeUnit.SECONDS).join();
         return socket;
+    }
+
+    /** Calls {@code tap} on the receiving thread for every message, as it arrives (e.g. to time it). */
+    public void onMessage(java.util.function.Consumer<JsonNode> tap) {
+        this.tap = tap;
     }
 
     public void send(String text) {
@@ -163,7 +169,9 @@ public final class AgentSocket implements AutoCloseable {
             partial.append(data);
             if (last) {
                 try {
-                    received.add(JSON.readTree(partial.toString()));
+                    JsonNode message = JSON.readTree(partial.toString());
+                    tap.accept(message);
+                    received.add(message);
                 } catch (Exception e) {
                     received.add(JSON.createObjectNode().put("type", "__unparseable").put("text", partial.toString()));
                 }
