@@ -1,6 +1,5 @@
 package io.fleetwire.hub.agent;
 
-import io.fleetwire.hub.command.CommandService;
 import io.fleetwire.hub.command.Commands;
 import io.fleetwire.hub.device.DeviceRepository;
 import io.fleetwire.hub.ops.HubMetrics;
@@ -41,6 +40,7 @@ final class AgentConnection implements Session {
     private final String agentId;
     private final AgentContext hub;
     private final RateLimiter rate;
+    private final CommandReports reports;
     private volatile long lastSeenMillis = System.currentTimeMillis();
     private volatile CloseCode closing;
     /** Completes once the connect is recorded; the disconnect is recorded after it, never before. */
@@ -52,6 +52,7 @@ final class AgentConnection implements Session {
         this.agentId = credentials.agentId();
         this.hub = hub;
         this.rate = new RateLimiter(hub.config().deviceRate(), hub.config().deviceBurst(), System.nanoTime());
+        this.reports = new CommandReports(deviceId, hub.commands().service(), this::send, this::refuse);
     }
 
     void start() {
@@ -116,8 +117,8 @@ final class AgentConnection implements Session {
             case Message.Telemetry t -> ingest(t.seq(), t.samples(), "telemetry");
             case Message.LegacyData d -> onLegacy(d);
             case Message.Error e -> log.info("Device {} reports error {}: {}", deviceId, e.code().wireName(), e.message());
-            case Message.CommandAck a -> onCommandAck(a);
-            case Message.CommandResult r -> onCommandResult(r);
+            case Message.CommandAck a -> reports.onAck(a);
+            case Message.CommandResult r -> reports.onResult(r);
             case Message.Ack a -> wrongDirection(a);
             case Message.Welcome w -> wrongDirection(w);
             case Message.Command c -> wrongDirection(c);
@@ -198,46 +199,6 @@ final class AgentConnection implements Session {
                 refuse(new Message.Error(ErrorCode.INTERNAL, "could not store the message; send it again later", type, ref));
             }
         });
-    }
-
-    private void onCommandAck(Message.CommandAck ack) {
-        hub.commands().service().acknowledge(deviceId, ack.id(), "socket").onComplete(ar -> {
-            if (ar.succeeded() && ar.result().outcome() == CommandService.Outcome.STOPPED) {
-                send(new Message.CommandCancel(ack.id()));
-            }
-            answerReport(ar, ack.type(), ack.seq(), ack.id());
-        });
-    }
-
-    private void onCommandResult(Message.CommandResult result) {
-        io.vertx.core.Future<CommandService.Report> stored;
-        try {
-            Object output = result.output() == null ? null : io.vertx.core.json.Json.decodeValue(result.output().toString());
-            stored = hub.commands().service().complete(deviceId, result.id(), result.status(), output, result.error(), "socket");
-        } catch (io.fleetwire.hub.api.ApiException e) {
-            refuse(new Message.Error(ErrorCode.INVALID_MESSAGE, e.getMessage(), result.type(), result.seq()));
-            return;
-        }
-        stored.onComplete(ar -> answerReport(ar, result.type(), result.seq(), result.id()));
-    }
-
-    /** Acks a stored (or already stored) report when it has a seq; refuses one for a command this device never got. */
-    private void answerReport(io.vertx.core.AsyncResult<CommandService.Report> ar, String type, Long seq, java.util.UUID id) {
-        if (ar.failed()) {
-            log.warn("Could not store {} of device {}: {}", type, deviceId, ar.cause().toString());
-            refuse(new Message.Error(ErrorCode.INTERNAL, "could not store the " + type + "; send it again later", type, seq));
-            return;
-        }
-        switch (ar.result().outcome()) {
-            case STORED, DUPLICATE, STOPPED -> {
-                if (seq != null) {
-                    send(new Message.Ack(seq));
-                }
-            }
-            case NOT_SENT -> refuse(new Message.Error(ErrorCode.INVALID_MESSAGE, "command " + id
-                    + " was never sent to this device", type, seq));
-            case NOT_FOUND -> refuse(new Message.Error(ErrorCode.NOT_FOUND, "no command " + id + " for this device", type, seq));
-        }
     }
 
     private void wrongDirection(Message m) {
