@@ -2,6 +2,8 @@ package io.fleetwire.hub;
 
 import io.fleetwire.hub.agent.AgentEndpoint;
 import io.fleetwire.hub.api.ApiErrors;
+import io.fleetwire.hub.artifact.ArtifactEndpoint;
+import io.fleetwire.hub.artifact.ArtifactStore;
 import io.fleetwire.hub.audit.AuditEndpoint;
 import io.fleetwire.hub.audit.AuditLog;
 import io.fleetwire.hub.auth.AdminAuth;
@@ -113,19 +115,24 @@ public final class Hub implements AutoCloseable {
         if (reset > 0) {
             log.info("Marked {} devices offline that were online when the hub last stopped", reset);
         }
-        Commands commands = new Commands(vertx, pool, bus, audit, presence, metrics, config.commandAckTimeout());
+        ArtifactStore artifacts = new ArtifactStore(pool, audit);
+        Commands commands = new Commands(vertx, pool, bus, audit, presence, metrics, config.commandAckTimeout(),
+                artifacts::sha256);
         await(commands.start(), TimeUnit.SECONDS.toMillis(60));
         PresenceSweeper sweeper = new PresenceSweeper(vertx, presence, devices, config.heartbeat(), config.presenceTimeout());
 
         AtomicBoolean draining = new AtomicBoolean();
         Router router = Router.router(vertx);
+        DeviceAuth deviceAuth = new DeviceAuth(devices);
+        // Uploads first: they have their own body limit, larger than the one every other route gets.
+        new ArtifactEndpoint(artifacts).mount(router, admin, admin.orElse(deviceAuth));
         router.route("/api/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
         EnrollmentRepository enrollments = new EnrollmentRepository(pool);
         DeviceService deviceService = new DeviceService(pool, devices, enrollments, presence, events);
         new DeviceEndpoint(deviceService, devices, enrollments, presence, events).mount(router, admin);
         new TelemetryEndpoint(telemetry, devices).mount(router, admin);
         new CommandEndpoint(commands, config.commandTtlSeconds()).mount(router, admin);
-        new AgentCommandEndpoint(commands.service(), codec).mount(router, new DeviceAuth(devices));
+        new AgentCommandEndpoint(commands.service(), codec).mount(router, deviceAuth);
         new AuditEndpoint(audit).mount(router, admin);
         Message.Settings settings = new Message.Settings(1, (int) config.heartbeat().toSeconds(), config.missedHeartbeats(),
                 (int) config.telemetryInterval().toSeconds(), config.maxMessageBytes());

@@ -62,6 +62,18 @@ public final class AdminAuth implements Handler<RoutingContext> {
         }
     }
 
+    /** A guard that lets the admin through and hands every other request to {@code other}. */
+    public Handler<RoutingContext> orElse(Handler<RoutingContext> other) {
+        return ctx -> {
+            if (matches(Tokens.bearer(ctx.request().getHeader("Authorization")))) {
+                ctx.put(io.fleetwire.hub.api.Requests.ACTOR, ACTOR);
+                ctx.next();
+            } else {
+                other.handle(ctx);
+            }
+        };
+    }
+
     public boolean matches(String token) {
         return token != null && MessageDigest.isEqual(hash, Tokens.hash(token));
     }

@@ -54,14 +54,13 @@ public final class CommandService {
     /** Creates a command for one device and, if it is connected here, sends it at once. */
     public Future<Created> create(DeviceId device, String type, JsonObject params, int ttlSeconds, String actor,
                                   Idempotency.Key key) {
-        types.validate(type, params);
         UUID id = UUID.randomUUID();
         Instant expires = Instant.now().plusSeconds(ttlSeconds);
-        return repository.pool().withTransaction(tx -> Idempotency.claim(tx, key, id)
+        return types.check(type, params).compose(checked -> repository.pool().withTransaction(tx -> Idempotency.claim(tx, key, id)
                         .compose(v -> requireDevice(tx, device))
                         .compose(v -> repository.insert(tx, id, device, type, params, expires, actor))
                         .compose(c -> audit.record(tx, new AuditLog.Entry(actor, "command.created", device.value(), id, null,
-                                new JsonObject().put("type", type).put("ttlSeconds", ttlSeconds))).map(c)))
+                                new JsonObject().put("type", type).put("ttlSeconds", ttlSeconds))).map(c))))
                 .map(c -> {
                     events.published(c);
                     delivery.poke(device, false);

@@ -40,11 +40,19 @@ public final class CommandTypeRegistry {
     private final AuditLog audit;
     private final Bus bus;
     private final Map<String, Custom> custom = new ConcurrentHashMap<>();
+    private final ArtifactLookup artifacts;
 
-    public CommandTypeRegistry(Pool pool, AuditLog audit, Bus bus) {
+    /** The SHA-256 of an uploaded artifact, if there is one with that id. */
+    @FunctionalInterface
+    public interface ArtifactLookup {
+        Future<Optional<String>> sha256(java.util.UUID id);
+    }
+
+    public CommandTypeRegistry(Pool pool, AuditLog audit, Bus bus, ArtifactLookup artifacts) {
         this.pool = pool;
         this.audit = audit;
         this.bus = bus;
+        this.artifacts = artifacts;
         bus.subscribe(CHANGED_TOPIC, e -> reload());
     }
 
@@ -83,6 +91,33 @@ public final class CommandTypeRegistry {
             throw new ApiException.BadRequest("params do not match the schema of '" + type + "': "
                     + String.join("; ", problems));
         }
+    }
+
+    /**
+     * {@link #validate}, then what needs the database: a {@code software_update} naming an uploaded
+     * artifact must name one that exists, with the same SHA-256.
+     */
+    public Future<Void> check(String type, JsonObject params) {
+        validate(type, params);
+        if (!"software_update".equals(type) || params.getString("artifactId") == null) {
+            return Future.succeededFuture();
+        }
+        java.util.UUID id;
+        try {
+            id = io.fleetwire.protocol.DeviceId.parse(params.getString("artifactId")).value();
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(new ApiException.BadRequest("'params.artifactId' must be the id of an uploaded artifact"));
+        }
+        return artifacts.sha256(id).compose(sha -> {
+            if (sha.isEmpty()) {
+                return Future.failedFuture(new ApiException.BadRequest("no artifact " + id + "; upload it to /api/v1/artifacts first"));
+            }
+            if (!sha.get().equals(params.getString("sha256"))) {
+                return Future.failedFuture(new ApiException.BadRequest("'params.sha256' is not the SHA-256 of artifact " + id
+                        + " (" + sha.get() + ")"));
+            }
+            return Future.succeededFuture();
+        });
     }
 
     public JsonArray list() {

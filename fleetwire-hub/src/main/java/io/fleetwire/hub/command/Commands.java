@@ -30,10 +30,10 @@ public final class Commands {
     private final CommandSweeper sweeper;
 
     public Commands(Vertx vertx, Pool pool, Bus bus, AuditLog audit, PresenceRegistry presence, HubMetrics metrics,
-                    Duration ackTimeout) {
+                    Duration ackTimeout, CommandTypeRegistry.ArtifactLookup artifacts) {
         CommandRepository repository = new CommandRepository(pool);
         CommandEvents events = new CommandEvents(bus);
-        this.types = new CommandTypeRegistry(pool, audit, bus);
+        this.types = new CommandTypeRegistry(pool, audit, bus, artifacts);
         this.delivery = new CommandDelivery(repository, audit, presence, events, ackTimeout, metrics);
         this.service = new CommandService(repository, types, delivery, audit, events, presence);
         this.jobs = new JobService(new JobRepository(pool), types, delivery, audit, events, presence);

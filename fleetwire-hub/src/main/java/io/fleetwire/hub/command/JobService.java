@@ -63,10 +63,9 @@ public final class JobService {
     }
 
     public Future<Created> create(Spec spec, String actor, Idempotency.Key key) {
-        types.validate(spec.type(), spec.params());
         UUID id = UUID.randomUUID();
         var target = spec.target();
-        return repository.pool().withTransaction(tx -> Idempotency.claim(tx, key, id)
+        return types.check(spec.type(), spec.params()).compose(checked -> repository.pool().withTransaction(tx -> Idempotency.claim(tx, key, id)
                         .compose(v -> target.deviceIds() == null ? Future.succeededFuture(List.<UUID>of())
                                 : repository.missing(tx, target.deviceIds()))
                         .compose(missing -> missing.isEmpty() ? Future.<Void>succeededFuture()
@@ -87,7 +86,7 @@ public final class JobService {
                             return audit.record(tx, new AuditLog.Entry(actor, "job.created", null, null, id,
                                     new JsonObject().put("type", spec.type()).put("devices", created.total())
                                             .put("target", target.toJson()))).map(created);
-                        }))
+                        })))
                 .compose(created -> {
                     created.sendNow().forEach(d -> delivery.poke(d, false));
                     return get(id).map(job -> new Created(job, false));
