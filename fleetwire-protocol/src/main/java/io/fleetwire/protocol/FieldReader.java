@@ -113,11 +113,11 @@ record FieldReader(String type, Long seq) {
         }
     }
 
-    java.util.UUID uuid(JsonNode node, String field) {
+    CommandId commandId(JsonNode node, String field) {
         try {
-            return DeviceId.parse(node.path(field).textValue()).value();
+            return CommandId.parse(node.path(field).textValue());
         } catch (IllegalArgumentException e) {
-            throw invalid("'" + field + "' must be a UUID");
+            throw invalid("'" + field + "' must be a command id (a UUID)");
         }
     }
 

@@ -125,7 +125,7 @@ public sealed interface Message {
      * until the agent acknowledges it with a {@link CommandAck}; the agent runs each id at most once,
      * and not at all once {@code expiresAt} (hub time) has passed.
      */
-    record Command(java.util.UUID id, String name, ObjectNode params, Instant expiresAt, int attempt) implements Message {
+    record Command(CommandId id, String name, ObjectNode params, Instant expiresAt, int attempt) implements Message {
         public Command {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
@@ -140,7 +140,7 @@ public sealed interface Message {
     }
 
     /** Hub → agent: an operator cancelled command {@code id}; do not start it. */
-    record CommandCancel(java.util.UUID id) implements Message {
+    record CommandCancel(CommandId id) implements Message {
         public CommandCancel {
             Objects.requireNonNull(id, "id");
         }
@@ -155,7 +155,7 @@ public sealed interface Message {
      * Agent → hub: command {@code id} was received (it is now delivered). With a {@code seq}, the hub
      * answers with an {@link Ack} of that seq once the receipt is stored.
      */
-    record CommandAck(Long seq, java.util.UUID id) implements Message {
+    record CommandAck(Long seq, CommandId id) implements Message {
         public CommandAck {
             Objects.requireNonNull(id, "id");
         }
@@ -171,7 +171,7 @@ public sealed interface Message {
      * handler's output (any JSON, may be null) and, when it failed, why. With a {@code seq}, the hub
      * answers with an {@link Ack} of that seq once the result is stored; a result sent twice is stored once.
      */
-    record CommandResult(Long seq, java.util.UUID id, CommandStatus status, com.fasterxml.jackson.databind.JsonNode output,
+    record CommandResult(Long seq, CommandId id, CommandStatus status, com.fasterxml.jackson.databind.JsonNode output,
                          String error) implements Message {
         public CommandResult {
             Objects.requireNonNull(id, "id");

@@ -84,16 +84,16 @@ public final class MessageCodec {
             case "data" -> legacy(f, root);
             case "ack" -> new Message.Ack(f.longValue(root, "seq", 0, Long.MAX_VALUE));
             case "command" -> new Message.Command(
-                    f.uuid(root, "id"),
+                    f.commandId(root, "id"),
                     f.commandName(root, "name"),
                     f.objectOrEmpty(root, "params"),
                     f.instant(root, "expiresAt"),
                     f.integer(root, "attempt", 1, Integer.MAX_VALUE));
-            case "command_cancel" -> new Message.CommandCancel(f.uuid(root, "id"));
-            case "command_ack" -> new Message.CommandAck(optionalSeq(f, root), f.uuid(root, "id"));
+            case "command_cancel" -> new Message.CommandCancel(f.commandId(root, "id"));
+            case "command_ack" -> new Message.CommandAck(optionalSeq(f, root), f.commandId(root, "id"));
             case "command_result" -> new Message.CommandResult(
                     optionalSeq(f, root),
-                    f.uuid(root, "id"),
+                    f.commandId(root, "id"),
                     f.resultStatus(root),
                     root.hasNonNull("output") ? root.get("output") : null,
                     f.string(root, "error", "error", false, MAX_RESULT_ERROR));

@@ -115,7 +115,7 @@ final class TestMessages {
                 new Message.Error(ErrorCode.INVALID_MESSAGE, "telemetry: 'seq' must be an integer", "telemetry", 42L),
                 new Message.Error(ErrorCode.BAD_JSON, "frame is not valid JSON", null, null),
                 command(),
-                new Message.Command(UUID.fromString("00000000-0000-4000-8000-000000000001"), "lock", emptyObject(), T0, 7),
+                new Message.Command(new CommandId(UUID.fromString("00000000-0000-4000-8000-000000000001")), "lock", emptyObject(), T0, 7),
                 new Message.CommandCancel(COMMAND_ID),
                 new Message.CommandAck(5L, COMMAND_ID),
                 new Message.CommandAck(null, COMMAND_ID),
@@ -123,7 +123,7 @@ final class TestMessages {
                 new Message.CommandResult(null, COMMAND_ID, CommandStatus.FAILED, null, "pwm1 is not writable"));
     }
 
-    static final UUID COMMAND_ID = UUID.fromString("6b0f4c1e-2d3a-4b5c-8d7e-9f0a1b2c3d4e");
+    static final CommandId COMMAND_ID = CommandId.parse("6b0f4c1e-2d3a-4b5c-8d7e-9f0a1b2c3d4e");
 
     static Message.Command command() {
         return new Message.Command(COMMAND_ID, "set_fan_speed", json("{\"fanId\":\"cpu_fan\",\"percent\":70}"),

@@ -2,6 +2,7 @@ package io.fleetwire.hub.agent;
 
 import io.fleetwire.hub.api.ApiException;
 import io.fleetwire.hub.command.CommandService;
+import io.fleetwire.protocol.CommandId;
 import io.fleetwire.protocol.DeviceId;
 import io.fleetwire.protocol.ErrorCode;
 import io.fleetwire.protocol.Message;
@@ -11,7 +12,6 @@ import io.vertx.core.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -57,7 +57,7 @@ final class CommandReports {
         stored.onComplete(ar -> answer(ar, result.type(), result.seq(), result.id()));
     }
 
-    private void answer(AsyncResult<CommandService.Report> ar, String type, Long seq, UUID id) {
+    private void answer(AsyncResult<CommandService.Report> ar, String type, Long seq, CommandId id) {
         if (ar.failed()) {
             log.warn("Could not store {} of device {}: {}", type, deviceId, ar.cause().toString());
             refuse.accept(new Message.Error(ErrorCode.INTERNAL, "could not store the " + type + "; send it again later", type, seq));

@@ -3,6 +3,7 @@ package io.fleetwire.hub.command;
 import io.fleetwire.hub.api.ApiException;
 import io.fleetwire.hub.api.Json;
 import io.fleetwire.hub.api.Requests;
+import io.fleetwire.protocol.CommandId;
 import io.fleetwire.protocol.CommandStatus;
 import io.fleetwire.protocol.DeviceId;
 import io.fleetwire.protocol.MessageCodec;
@@ -53,13 +54,13 @@ public final class AgentCommandEndpoint {
 
     private void ack(RoutingContext ctx) {
         DeviceId device = ctx.get(Requests.DEVICE);
-        UUID id = uuidParam(ctx, "id", "command");
+        CommandId id = CommandEndpoint.commandId(ctx);
         reply(ctx, 200, service.acknowledge(device, id, "http").map(r -> answer(r, id)));
     }
 
     private void result(RoutingContext ctx) {
         DeviceId device = ctx.get(Requests.DEVICE);
-        UUID id = uuidParam(ctx, "id", "command");
+        CommandId id = CommandEndpoint.commandId(ctx);
         JsonObject body = Json.body(ctx);
         for (String field : body.fieldNames()) {
             if (!Set.of("status", "output", "error").contains(field)) {
@@ -76,7 +77,7 @@ public final class AgentCommandEndpoint {
     }
 
     /** 200 with the command's status (the device must not run it unless delivered); 404 / 409 otherwise. */
-    private static JsonObject answer(CommandService.Report r, UUID id) {
+    private static JsonObject answer(CommandService.Report r, CommandId id) {
         return switch (r.outcome()) {
             case NOT_FOUND -> throw new ApiException.NotFound("no command " + id + " for this device");
             case NOT_SENT -> throw new ApiException.Conflict("command " + id + " was never sent to this device; poll for it first");

@@ -1,5 +1,6 @@
 package io.fleetwire.hub.command;
 
+import io.fleetwire.protocol.CommandId;
 import io.fleetwire.protocol.CommandStatus;
 import io.fleetwire.protocol.DeviceId;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,7 @@ import java.util.UUID;
 
 /** A command for one device, as stored in {@code device_commands}. */
 public record Command(
-        UUID id,
+        CommandId id,
         long seq,
         DeviceId deviceId,
         UUID jobId,
@@ -42,7 +43,7 @@ public record Command(
 
     static Command from(Row r) {
         return new Command(
-                r.getUUID("id"),
+                new CommandId(r.getUUID("id")),
                 r.getLong("seq"),
                 new DeviceId(r.getUUID("device_id")),
                 r.getUUID("job_id"),

@@ -4,6 +4,7 @@ import io.fleetwire.hub.audit.AuditLog;
 import io.fleetwire.hub.ops.HubMetrics;
 import io.fleetwire.hub.presence.PresenceRegistry;
 import io.fleetwire.hub.presence.Session;
+import io.fleetwire.protocol.CommandId;
 import io.fleetwire.protocol.CommandStatus;
 import io.fleetwire.protocol.DeviceId;
 import io.fleetwire.protocol.Message;
@@ -142,7 +143,7 @@ public final class CommandDelivery {
     /** Picks, marks sent and audits, in the caller's transaction. */
     private Future<List<Command>> select(SqlClient tx, DeviceId device, boolean resendAll, String via) {
         return repository.ordering(tx, device).compose(ordering -> repository.lockOpen(tx, device).compose(open -> {
-            List<UUID> ids = pick(open, "sequential".equals(ordering), resendAll, Instant.now(), ackTimeout);
+            List<CommandId> ids = pick(open, "sequential".equals(ordering), resendAll, Instant.now(), ackTimeout);
             if (ids.isEmpty()) {
                 return Future.succeededFuture(List.<Command>of());
             }
@@ -150,7 +151,7 @@ public final class CommandDelivery {
                 Future<Void> chain = Future.succeededFuture();
                 for (Command c : sent) {
                     chain = chain.compose(v -> audit.record(tx, new AuditLog.Entry(AuditLog.HUB, "command.sent",
-                            c.deviceId().value(), c.id(), c.jobId(), new JsonObject().put("attempt", c.attempts()).put("via", via))));
+                            c.deviceId().value(), c.id().value(), c.jobId(), new JsonObject().put("attempt", c.attempts()).put("via", via))));
                 }
                 return chain.map(sent);
             });
@@ -163,8 +164,8 @@ public final class CommandDelivery {
      * within the timeout (all of them when {@code resendAll}). Sequential: nothing while one is
      * delivered and running; else the oldest open one, if it may go.
      */
-    static List<UUID> pick(List<Command> open, boolean sequential, boolean resendAll, Instant now, Duration ackTimeout) {
-        List<UUID> out = new ArrayList<>();
+    static List<CommandId> pick(List<Command> open, boolean sequential, boolean resendAll, Instant now, Duration ackTimeout) {
+        List<CommandId> out = new ArrayList<>();
         for (Command c : open) {
             if (c.status() == CommandStatus.DELIVERED) {
                 if (sequential) {

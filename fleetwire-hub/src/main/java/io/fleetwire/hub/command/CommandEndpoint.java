@@ -50,9 +50,9 @@ public final class CommandEndpoint {
         router.get("/api/v1/devices/:id/commands").handler(admin).handler(this::list);
         router.post("/api/v1/commands").handler(admin).handler(this::createJob);
         router.get("/api/v1/commands/:id").handler(admin).handler(ctx ->
-                reply(ctx, 200, commands.service().get(uuidParam(ctx, "id", "command")).map(Command::toJson)));
+                reply(ctx, 200, commands.service().get(commandId(ctx)).map(Command::toJson)));
         router.post("/api/v1/commands/:id/cancel").handler(admin).handler(ctx ->
-                reply(ctx, 200, commands.service().cancel(uuidParam(ctx, "id", "command"), actor(ctx)).map(Command::toJson)));
+                reply(ctx, 200, commands.service().cancel(commandId(ctx), actor(ctx)).map(Command::toJson)));
         router.get("/api/v1/jobs").handler(admin).handler(ctx -> reply(ctx, 200, commands.jobs()
                 .list(queryInt(ctx, "limit", 1, 500, 50))
                 .map(jobs -> new JsonObject().put("items", new JsonArray(jobs.stream().map(Job::toJson).toList())))));
@@ -223,6 +223,10 @@ public final class CommandEndpoint {
         commands.types().put(name, description, s, actor(ctx)).onSuccess(created ->
                 ctx.response().setStatusCode(created ? 201 : 200).putHeader("content-type", "application/json")
                         .end(commands.types().get(name).orElseThrow().encode())).onFailure(ctx::fail);
+    }
+
+    static io.fleetwire.protocol.CommandId commandId(RoutingContext ctx) {
+        return new io.fleetwire.protocol.CommandId(uuidParam(ctx, "id", "command"));
     }
 
     private static void onlyFields(JsonObject body, Set<String> allowed) {

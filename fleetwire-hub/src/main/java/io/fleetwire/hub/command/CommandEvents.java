@@ -37,7 +37,7 @@ public final class CommandEvents {
         publish(m.id(), m.deviceId(), m.jobId(), m.type(), m.to(), null);
     }
 
-    private void publish(UUID id, DeviceId device, UUID job, String type, CommandStatus status, Integer attempts) {
+    private void publish(io.fleetwire.protocol.CommandId id, DeviceId device, UUID job, String type, CommandStatus status, Integer attempts) {
         log.debug("command {} for device {} is {}", id, device, status.wireName());
         JsonObject event = new JsonObject()
                 .put("commandId", id.toString())

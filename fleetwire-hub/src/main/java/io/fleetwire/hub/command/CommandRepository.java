@@ -1,5 +1,6 @@
 package io.fleetwire.hub.command;
 
+import io.fleetwire.protocol.CommandId;
 import io.fleetwire.protocol.CommandStatus;
 import io.fleetwire.protocol.DeviceId;
 import io.vertx.core.Future;
@@ -36,25 +37,25 @@ final class CommandRepository {
         return pool;
     }
 
-    Future<Command> insert(SqlClient tx, UUID id, DeviceId device, String type, JsonObject params, Instant expiresAt,
+    Future<Command> insert(SqlClient tx, CommandId id, DeviceId device, String type, JsonObject params, Instant expiresAt,
                            String actor) {
         return tx.preparedQuery("""
                         INSERT INTO device_commands (id, device_id, type, params, status, expires_at, created_by)
                         VALUES ($1, $2, $3, $4, 'pending', $5, $6)""" + RETURNING)
-                .execute(Tuple.of(id, device.value(), type, params, expiresAt.atOffset(ZoneOffset.UTC), actor))
+                .execute(Tuple.of(id.value(), device.value(), type, params, expiresAt.atOffset(ZoneOffset.UTC), actor))
                 .map(CommandRepository::one);
     }
 
-    Future<Optional<Command>> find(SqlClient client, UUID id) {
+    Future<Optional<Command>> find(SqlClient client, CommandId id) {
         return client.preparedQuery("SELECT " + Command.COLUMNS + " FROM device_commands WHERE id = $1")
-                .execute(Tuple.of(id))
+                .execute(Tuple.of(id.value()))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(one(rows)));
     }
 
     /** Locks one command for a status change. */
-    Future<Optional<Command>> lock(SqlClient tx, UUID id) {
+    Future<Optional<Command>> lock(SqlClient tx, CommandId id) {
         return tx.preparedQuery("SELECT " + Command.COLUMNS + " FROM device_commands WHERE id = $1 FOR UPDATE")
-                .execute(Tuple.of(id))
+                .execute(Tuple.of(id.value()))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(one(rows)));
     }
 
@@ -85,12 +86,12 @@ final class CommandRepository {
     }
 
     /** Marks commands sent (again): one more attempt, now. Returned oldest first. */
-    Future<List<Command>> markSent(SqlClient tx, List<UUID> ids) {
+    Future<List<Command>> markSent(SqlClient tx, List<CommandId> ids) {
         return tx.preparedQuery("""
                         UPDATE device_commands SET status = 'sent', attempts = attempts + 1,
                                sent_at = coalesce(sent_at, now()), last_sent_at = now()
                         WHERE id = ANY($1) AND status IN ('pending', 'sent')""" + RETURNING)
-                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .execute(Tuple.of(ids.stream().map(CommandId::value).toArray(UUID[]::new)))
                 .map(rows -> {
                     List<Command> out = all(rows);
                     out.sort(java.util.Comparator.comparingLong(Command::seq));
@@ -98,39 +99,39 @@ final class CommandRepository {
                 });
     }
 
-    Future<Command> markDelivered(SqlClient tx, UUID id, String via) {
+    Future<Command> markDelivered(SqlClient tx, CommandId id, String via) {
         return tx.preparedQuery("""
                         UPDATE device_commands SET status = 'delivered', delivered_at = now(), delivered_via = $2
                         WHERE id = $1 AND status = 'sent'""" + RETURNING)
-                .execute(Tuple.of(id, via))
+                .execute(Tuple.of(id.value(), via))
                 .map(CommandRepository::one);
     }
 
-    Future<Command> markFinished(SqlClient tx, UUID id, CommandStatus outcome, String outputJson, String error, String via) {
+    Future<Command> markFinished(SqlClient tx, CommandId id, CommandStatus outcome, String outputJson, String error, String via) {
         return tx.preparedQuery("""
                         UPDATE device_commands SET status = $2, finished_at = now(), output = $3::text::jsonb, error = $4,
                                delivered_at = coalesce(delivered_at, now()), delivered_via = coalesce(delivered_via, $5)
                         WHERE id = $1 AND status IN ('sent', 'delivered')""" + RETURNING)
-                .execute(Tuple.from(Arrays.asList(id, outcome.wireName(), outputJson, error, via)))
+                .execute(Tuple.from(Arrays.asList(id.value(), outcome.wireName(), outputJson, error, via)))
                 .map(CommandRepository::one);
     }
 
-    Future<Command> markLateResult(SqlClient tx, UUID id, JsonObject result) {
+    Future<Command> markLateResult(SqlClient tx, CommandId id, JsonObject result) {
         return tx.preparedQuery("UPDATE device_commands SET late_result = $2 WHERE id = $1 AND late_result IS NULL" + RETURNING)
-                .execute(Tuple.of(id, result))
+                .execute(Tuple.of(id.value(), result))
                 .compose(rows -> rows.size() == 0 ? find(tx, id).map(Optional::orElseThrow) : Future.succeededFuture(one(rows)));
     }
 
-    Future<Command> markCancelled(SqlClient tx, UUID id, String actor) {
+    Future<Command> markCancelled(SqlClient tx, CommandId id, String actor) {
         return tx.preparedQuery("""
                         UPDATE device_commands SET status = 'cancelled', cancelled_at = now(), cancelled_by = $2
                         WHERE id = $1 AND status IN ('pending', 'sent')""" + RETURNING)
-                .execute(Tuple.of(id, actor))
+                .execute(Tuple.of(id.value(), actor))
                 .map(CommandRepository::one);
     }
 
     /** A transition the hub made by itself, for the audit trail and the bus. */
-    record Moved(UUID id, DeviceId deviceId, UUID jobId, String type, CommandStatus from, CommandStatus to) {
+    record Moved(CommandId id, DeviceId deviceId, UUID jobId, String type, CommandStatus from, CommandStatus to) {
     }
 
     /**
@@ -155,7 +156,7 @@ final class CommandRepository {
                 .execute(Tuple.of((double) sentGrace.toMillis() / 1000.0, max))
                 .map(rows -> {
                     List<Moved> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(new Moved(r.getUUID(0), new DeviceId(r.getUUID(1)), r.getUUID(2),
+                    rows.forEach(r -> out.add(new Moved(new CommandId(r.getUUID(0)), new DeviceId(r.getUUID(1)), r.getUUID(2),
                             r.getString(3), CommandStatus.fromWire(r.getString(4)), CommandStatus.EXPIRED)));
                     return out;
                 });
@@ -195,7 +196,7 @@ final class CommandRepository {
                 .execute(Tuple.of(device.value(), reason))
                 .map(rows -> {
                     List<Moved> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(new Moved(r.getUUID(0), new DeviceId(r.getUUID(1)), r.getUUID(2),
+                    rows.forEach(r -> out.add(new Moved(new CommandId(r.getUUID(0)), new DeviceId(r.getUUID(1)), r.getUUID(2),
                             r.getString(3), null, CommandStatus.CANCELLED)));
                     return out;
                 });

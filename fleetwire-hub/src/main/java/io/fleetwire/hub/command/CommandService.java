@@ -4,6 +4,7 @@ import io.fleetwire.hub.api.ApiException;
 import io.fleetwire.hub.api.Idempotency;
 import io.fleetwire.hub.audit.AuditLog;
 import io.fleetwire.hub.presence.PresenceRegistry;
+import io.fleetwire.protocol.CommandId;
 import io.fleetwire.protocol.CommandStatus;
 import io.fleetwire.protocol.DeviceId;
 import io.fleetwire.protocol.Message;
@@ -54,12 +55,12 @@ public final class CommandService {
     /** Creates a command for one device and, if it is connected here, sends it at once. */
     public Future<Created> create(DeviceId device, String type, JsonObject params, int ttlSeconds, String actor,
                                   Idempotency.Key key) {
-        UUID id = UUID.randomUUID();
+        CommandId id = CommandId.random();
         Instant expires = Instant.now().plusSeconds(ttlSeconds);
-        return types.check(type, params).compose(checked -> repository.pool().withTransaction(tx -> Idempotency.claim(tx, key, id)
+        return types.check(type, params).compose(checked -> repository.pool().withTransaction(tx -> Idempotency.claim(tx, key, id.value())
                         .compose(v -> requireDevice(tx, device))
                         .compose(v -> repository.insert(tx, id, device, type, params, expires, actor))
-                        .compose(c -> audit.record(tx, new AuditLog.Entry(actor, "command.created", device.value(), id, null,
+                        .compose(c -> audit.record(tx, new AuditLog.Entry(actor, "command.created", device.value(), id.value(), null,
                                 new JsonObject().put("type", type).put("ttlSeconds", ttlSeconds))).map(c))))
                 .map(c -> {
                     events.published(c);
@@ -67,7 +68,7 @@ public final class CommandService {
                     return new Created(c, false);
                 })
                 .recover(e -> Idempotency.replayed(e)
-                        .map(existing -> get(existing).map(c -> new Created(c, true)))
+                        .map(existing -> get(new CommandId(existing)).map(c -> new Created(c, true)))
                         .orElseGet(() -> Future.failedFuture(e)));
     }
 
@@ -77,7 +78,7 @@ public final class CommandService {
                         : Future.failedFuture(new ApiException.NotFound("no device " + device)));
     }
 
-    public Future<Command> get(UUID id) {
+    public Future<Command> get(CommandId id) {
         return repository.find(repository.pool(), id)
                 .map(c -> c.orElseThrow(() -> new ApiException.NotFound("no command " + id)));
     }
@@ -91,7 +92,7 @@ public final class CommandService {
      * a {@code command_cancel} frame, and should its result come anyway, it is kept as the command's
      * {@code lateResult}.
      */
-    public Future<Command> cancel(UUID id, String actor) {
+    public Future<Command> cancel(CommandId id, String actor) {
         return repository.pool().withTransaction(tx -> repository.lock(tx, id).compose(found -> {
             Command c = found.orElseThrow(() -> new ApiException.NotFound("no command " + id));
             if (!c.status().canMoveTo(CommandStatus.CANCELLED)) {
@@ -100,7 +101,7 @@ public final class CommandService {
                         : "command " + id + " is already " + c.status().wireName()));
             }
             return repository.markCancelled(tx, id, actor)
-                    .compose(done -> audit.record(tx, new AuditLog.Entry(actor, "command.cancelled", c.deviceId().value(), id,
+                    .compose(done -> audit.record(tx, new AuditLog.Entry(actor, "command.cancelled", c.deviceId().value(), id.value(),
                             c.jobId(), new JsonObject().put("from", c.status().wireName()))).map(done))
                     .map(done -> new Command[]{c, done});
         })).map(pair -> {
@@ -134,7 +135,7 @@ public final class CommandService {
     }
 
     /** The device received command {@code id}. */
-    public Future<Report> acknowledge(DeviceId device, UUID id, String via) {
+    public Future<Report> acknowledge(DeviceId device, CommandId id, String via) {
         String actor = AuditLog.device(device);
         return repository.pool().withTransaction(tx -> repository.lock(tx, id).compose(found -> {
             if (found.isEmpty() || !found.get().deviceId().equals(device)) {
@@ -143,12 +144,12 @@ public final class CommandService {
             Command c = found.get();
             return switch (c.status()) {
                 case SENT -> repository.markDelivered(tx, id, via)
-                        .compose(d -> audit.record(tx, new AuditLog.Entry(actor, "command.delivered", device.value(), id,
+                        .compose(d -> audit.record(tx, new AuditLog.Entry(actor, "command.delivered", device.value(), id.value(),
                                 c.jobId(), new JsonObject().put("via", via).put("attempt", c.attempts()))).map(d))
                         .map(d -> new Report(Outcome.STORED, d));
                 case DELIVERED, SUCCEEDED, FAILED -> Future.succeededFuture(new Report(Outcome.DUPLICATE, c));
                 case PENDING -> Future.succeededFuture(new Report(Outcome.NOT_SENT, c));
-                case EXPIRED, CANCELLED -> audit.record(tx, new AuditLog.Entry(actor, "command.late_ack", device.value(), id,
+                case EXPIRED, CANCELLED -> audit.record(tx, new AuditLog.Entry(actor, "command.late_ack", device.value(), id.value(),
                                 c.jobId(), new JsonObject().put("status", c.status().wireName()).put("via", via)))
                         .map(v -> new Report(Outcome.STOPPED, c));
             };
@@ -160,7 +161,7 @@ public final class CommandService {
     }
 
     /** The device ran command {@code id}: {@code outcome} is succeeded or failed. */
-    public Future<Report> complete(DeviceId device, UUID id, CommandStatus outcome, Object output, String error, String via) {
+    public Future<Report> complete(DeviceId device, CommandId id, CommandStatus outcome, Object output, String error, String via) {
         if (outcome != CommandStatus.SUCCEEDED && outcome != CommandStatus.FAILED) {
             throw new IllegalArgumentException("a result is succeeded or failed");
         }
@@ -177,11 +178,11 @@ public final class CommandService {
             return switch (c.status()) {
                 case SENT, DELIVERED -> {
                     Future<Void> delivered = c.status() == CommandStatus.DELIVERED ? Future.succeededFuture()
-                            : audit.record(tx, new AuditLog.Entry(actor, "command.delivered", device.value(), id, c.jobId(),
+                            : audit.record(tx, new AuditLog.Entry(actor, "command.delivered", device.value(), id.value(), c.jobId(),
                             new JsonObject().put("via", via).put("implied", "by its result")));
                     yield delivered.compose(v -> repository.markFinished(tx, id, outcome, outputJson, error, via))
                             .compose(d -> audit.record(tx, new AuditLog.Entry(actor, "command." + outcome.wireName(),
-                                    device.value(), id, c.jobId(), new JsonObject().put("via", via))).map(d))
+                                    device.value(), id.value(), c.jobId(), new JsonObject().put("via", via))).map(d))
                             .map(d -> new Report(Outcome.STORED, d));
                 }
                 case SUCCEEDED, FAILED -> Future.succeededFuture(new Report(Outcome.DUPLICATE, c));
@@ -190,7 +191,7 @@ public final class CommandService {
                     JsonObject late = new JsonObject().put("status", outcome.wireName()).put("at", Instant.now().toString())
                             .put("output", output).put("error", error);
                     yield repository.markLateResult(tx, id, late)
-                            .compose(d -> audit.record(tx, new AuditLog.Entry(actor, "command.late_result", device.value(), id,
+                            .compose(d -> audit.record(tx, new AuditLog.Entry(actor, "command.late_result", device.value(), id.value(),
                                     c.jobId(), new JsonObject().put("status", outcome.wireName()).put("via", via))).map(d))
                             .map(d -> new Report(Outcome.STOPPED, d));
                 }

@@ -165,7 +165,7 @@ final class JobRepository {
                 .execute(Tuple.of(job, actor, reason))
                 .map(rows -> {
                     List<CommandRepository.Moved> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(new CommandRepository.Moved(r.getUUID(0), new DeviceId(r.getUUID(1)), job,
+                    rows.forEach(r -> out.add(new CommandRepository.Moved(new io.fleetwire.protocol.CommandId(r.getUUID(0)), new DeviceId(r.getUUID(1)), job,
                             r.getString(2), CommandStatus.fromWire(r.getString(3)), CommandStatus.CANCELLED)));
                     return out;
                 });

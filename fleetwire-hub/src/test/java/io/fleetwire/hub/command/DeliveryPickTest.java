@@ -1,5 +1,6 @@
 package io.fleetwire.hub.command;
 
+import io.fleetwire.protocol.CommandId;
 import io.fleetwire.protocol.CommandStatus;
 import io.fleetwire.protocol.DeviceId;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +21,7 @@ class DeliveryPickTest {
     private static final DeviceId DEVICE = DeviceId.random();
 
     private static Command cmd(long seq, CommandStatus status, Instant lastSent, Instant notBefore, Instant expires) {
-        return new Command(new UUID(0, seq), seq, DEVICE, null, "lock", new JsonObject(), status, expires, notBefore,
+        return new Command(new CommandId(new UUID(0, seq)), seq, DEVICE, null, "lock", new JsonObject(), status, expires, notBefore,
                 status == CommandStatus.PENDING ? 0 : 1, "admin", NOW.minusSeconds(60), lastSent, lastSent, null, null,
                 null, null, null, null, null, null, null);
     }
@@ -37,8 +38,8 @@ class DeliveryPickTest {
         return cmd(seq, CommandStatus.DELIVERED, NOW.minusSeconds(5), null, NOW.plusSeconds(300));
     }
 
-    private static List<UUID> ids(long... seqs) {
-        return java.util.Arrays.stream(seqs).mapToObj(s -> new UUID(0, s)).toList();
+    private static List<CommandId> ids(long... seqs) {
+        return java.util.Arrays.stream(seqs).mapToObj(s -> new CommandId(new UUID(0, s))).toList();
     }
 
     @Test
