@@ -57,6 +57,8 @@ CREATE TABLE device_commands (
     expired_at    timestamptz,
     cancelled_at  timestamptz,
     cancelled_by  text,
+    -- Set when the hub failed a delivered command whose device never reported a result in time.
+    timed_out_at  timestamptz,
     output        jsonb,
     error         text,
     -- A result that came back after the command was cancelled or expired: kept, never hidden.
@@ -68,6 +70,7 @@ CREATE INDEX device_commands_device ON device_commands (device_id, seq);
 CREATE INDEX device_commands_job ON device_commands (job_id, status) WHERE job_id IS NOT NULL;
 CREATE INDEX device_commands_expiry ON device_commands (expires_at) WHERE status IN ('pending', 'sent');
 CREATE INDEX device_commands_unacked ON device_commands (last_sent_at) WHERE status = 'sent';
+CREATE INDEX device_commands_running ON device_commands (delivered_at) WHERE status = 'delivered';
 CREATE INDEX device_commands_rollout ON device_commands (not_before) WHERE status = 'pending' AND not_before IS NOT NULL;
 
 -- Who did what to which command, job or type, and when. Kept after devices are deleted.

@@ -117,7 +117,7 @@ public final class Hub implements AutoCloseable {
         }
         ArtifactStore artifacts = new ArtifactStore(pool, audit);
         Commands commands = new Commands(vertx, pool, bus, audit, presence, metrics, config.commandAckTimeout(),
-                artifacts::sha256);
+                config.commandResultTimeout(), artifacts::sha256);
         await(commands.start(), TimeUnit.SECONDS.toMillis(60));
         PresenceSweeper sweeper = new PresenceSweeper(vertx, presence, devices, config.heartbeat(), config.presenceTimeout());
 

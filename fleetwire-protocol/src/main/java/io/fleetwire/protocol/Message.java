@@ -139,7 +139,11 @@ public sealed interface Message {
         }
     }
 
-    /** Hub → agent: an operator cancelled command {@code id}; do not start it. */
+    /**
+     * Hub → agent: do not start command {@code id}. Sent when an operator (or a job's abort rule)
+     * cancels a command that was already sent, and in answer to a receipt for a command that was
+     * cancelled or expired meanwhile.
+     */
     record CommandCancel(CommandId id) implements Message {
         public CommandCancel {
             Objects.requireNonNull(id, "id");

@@ -60,6 +60,12 @@ public final class MessageCodec {
         if (root == null || !root.isObject()) {
             throw new ProtocolException(ErrorCode.BAD_JSON, "frame must be a JSON object", null, null);
         }
+        if (containsNul(root)) {
+            JsonNode t = root.get("type");
+            String refType = t != null && t.isTextual() && t.textValue().indexOf('\0') < 0 ? clip(t.textValue()) : null;
+            throw new ProtocolException(ErrorCode.INVALID_MESSAGE, (refType == null ? "" : refType + ": ")
+                    + "text in a frame must not contain the NUL character (U+0000)", refType, exactLong(root.path("seq")));
+        }
         JsonNode typeNode = root.get("type");
         if (typeNode == null || !typeNode.isTextual()) {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "field 'type' is missing or not a string", null, null);
@@ -109,6 +115,30 @@ public final class MessageCodec {
 
     private static Long optionalSeq(FieldReader f, JsonNode root) {
         return root.hasNonNull("seq") ? f.longValue(root, "seq", 0, Long.MAX_VALUE) : null;
+    }
+
+    /**
+     * True when a string or field name anywhere in the tree holds U+0000, which PostgreSQL can store
+     * neither in text nor in jsonb: such a frame is refused up front, not failed in the database.
+     */
+    public static boolean containsNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0;
+        }
+        if (node.isObject()) {
+            for (var e : node.properties()) {
+                if (e.getKey().indexOf('\0') >= 0 || containsNul(e.getValue())) {
+                    return true;
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode child : node) {
+                if (containsNul(child)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The node's value when it is an integer within the range of long, else null. */
@@ -327,7 +357,9 @@ public final class MessageCodec {
         return clip(nl < 0 ? m : m.substring(0, nl));
     }
 
+    /** At most {@link #MAX_STRING} characters, NUL shown as U+FFFD, for echoing peer input in error frames. */
     static String clip(String s) {
-        return s.length() <= MAX_STRING ? s : s.substring(0, MAX_STRING) + "…";
+        String safe = s.replace('\0', '\uFFFD');
+        return safe.length() <= MAX_STRING ? safe : safe.substring(0, MAX_STRING) + "…";
     }
 }

@@ -33,7 +33,7 @@ class CommandTypesTest {
             "apply_fan_profile|{\"name\":\"quiet\",\"points\":[{\"temperature\":40,\"percent\":20},{\"temperature\":80,\"percent\":100}]}",
             "update_config|{\"version\":3,\"settings\":{\"telemetryIntervalSeconds\":5}}",
             "software_update|{\"version\":\"1.2.0\",\"sha256\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\",\"url\":\"https://example.org/agent.jar\"}",
-            "software_update|{\"version\":\"1.2.0\",\"sha256\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\",\"artifactId\":\"a1\"}",
+            "software_update|{\"version\":\"1.2.0\",\"sha256\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\",\"artifactId\":\"6b0f4c1e-2d3a-4b5c-8d7e-9f0a1b2c3d4e\"}",
             "ssh_access|{\"publicKey\":\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@lab\",\"durationSeconds\":3600}",
             "history_request|{\"from\":\"2026-11-01T00:00:00Z\",\"to\":\"2026-11-02T00:00:00Z\"}"})
     void validateBuiltIn_acceptsWellFormedParams(String type, String params) {

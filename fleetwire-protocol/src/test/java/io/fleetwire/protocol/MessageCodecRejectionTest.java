@@ -307,7 +307,16 @@ class MessageCodecRejectionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "cpu usage", "cpu\\nusage", "cpü", "a*b", "a,b", "temp°C", "\\u0000", "a\\\"b", "√"})
+    @ValueSource(strings = {"\"metrics\":{\"\\u0000\":1}", "\"details\":{\"x\":\"a\\u0000b\"}",
+            "\"sensors\":[{\"id\":\"s\\u0000\",\"temperature\":1}]"})
+    void decode_whenAnyTextHoldsNul_reportsInvalidMessageWithTypeAndSeq(String fields) {
+        ProtocolException e = assertRefused(telemetrySample(fields), ErrorCode.INVALID_MESSAGE, "telemetry", 7L);
+
+        assertThat(e.getMessage()).contains("NUL");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "cpu usage", "cpu\\nusage", "cpü", "a*b", "a,b", "temp°C", "a\\\"b", "√"})
     void decode_whenAMetricNameIsInvalid_reportsInvalidMessageWithSeq(String name) {
         ProtocolException e = assertRefused(telemetrySample("\"metrics\":{\"" + name + "\":1}"),
                 ErrorCode.INVALID_MESSAGE, "telemetry", 7L);

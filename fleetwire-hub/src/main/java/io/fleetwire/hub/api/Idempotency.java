@@ -59,14 +59,26 @@ public final class Idempotency {
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(ctx.request().path().getBytes(StandardCharsets.UTF_8));
+            sha.update(scope.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
-            if (body != null) {
-                sha.update(body.getBytes());
+            if (body != null && body.length() > 0) {
+                sha.update(canonical(body));
             }
             return new Key(scope, key, sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    /** The body with keys sorted and no spacing, so the same JSON written differently is the same request. */
+    private static byte[] canonical(Buffer body) {
+        try {
+            return CANONICAL.writeValueAsBytes(CANONICAL.readValue(body.getBytes(), Object.class));
+        } catch (java.io.IOException e) {
+            return body.getBytes();
         }
     }
 

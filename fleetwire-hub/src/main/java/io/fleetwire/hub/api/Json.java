@@ -22,12 +22,60 @@ public final class Json {
         try {
             Object value = io.vertx.core.json.Json.decodeValue(body.buffer());
             if (value instanceof JsonObject o) {
+                for (var e : o) {
+                    String at = nulAt(e.getValue(), e.getKey());
+                    if (at != null || e.getKey().indexOf('\0') >= 0) {
+                        throw new ApiException.BadRequest("'" + e.getKey().replace('\0', '\uFFFD') + "' holds the NUL character"
+                                + " (U+0000) at " + (at == null ? "its name" : at.replace('\0', '\uFFFD'))
+                                + ", which cannot be stored");
+                    }
+                }
                 return o;
             }
         } catch (DecodeException e) {
             throw new ApiException.BadRequest("body is not valid JSON");
         }
         throw new ApiException.BadRequest("body must be a JSON object");
+    }
+
+    /** Where in {@code value} (a dotted path from {@code path}) a string or key holds U+0000; null when nowhere. */
+    private static String nulAt(Object value, String path) {
+        switch (value) {
+            case String s -> {
+                return s.indexOf('\0') >= 0 ? path : null;
+            }
+            case JsonObject o -> {
+                for (var e : o) {
+                    String at = e.getKey().indexOf('\0') >= 0 ? path + "." + e.getKey() : nulAt(e.getValue(), path + "." + e.getKey());
+                    if (at != null) {
+                        return at;
+                    }
+                }
+                return null;
+            }
+            case io.vertx.core.json.JsonArray a -> {
+                for (int i = 0; i < a.size(); i++) {
+                    String at = nulAt(a.getValue(i), path + "[" + i + "]");
+                    if (at != null) {
+                        return at;
+                    }
+                }
+                return null;
+            }
+            case null, default -> {
+                return null;
+            }
+        }
+    }
+
+    /** True when a string or key anywhere in the value holds U+0000, which PostgreSQL cannot store. */
+    public static boolean containsNul(Object value) {
+        return switch (value) {
+            case String s -> s.indexOf('\0') >= 0;
+            case JsonObject o -> o.stream().anyMatch(e -> e.getKey().indexOf('\0') >= 0 || containsNul(e.getValue()));
+            case io.vertx.core.json.JsonArray a -> a.stream().anyMatch(Json::containsNul);
+            case null, default -> false;
+        };
     }
 
     public static String string(JsonObject o, String field, int maxLength, boolean required) {

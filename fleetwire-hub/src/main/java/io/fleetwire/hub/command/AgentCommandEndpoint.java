@@ -76,14 +76,17 @@ public final class AgentCommandEndpoint {
                 .map(r -> answer(r, id)));
     }
 
-    /** 200 with the command's status (the device must not run it unless delivered); 404 / 409 otherwise. */
+    /**
+     * 200 with the command's status; {@code run} is true only for the first receipt of a command that
+     * may run (a repeat says false; devices still de-duplicate by id); 404 / 409 otherwise.
+     */
     private static JsonObject answer(CommandService.Report r, CommandId id) {
         return switch (r.outcome()) {
             case NOT_FOUND -> throw new ApiException.NotFound("no command " + id + " for this device");
             case NOT_SENT -> throw new ApiException.Conflict("command " + id + " was never sent to this device; poll for it first");
             case STORED, DUPLICATE, STOPPED -> new JsonObject().put("id", id.toString())
                     .put("status", r.command().status().wireName())
-                    .put("run", r.command().status() == CommandStatus.DELIVERED);
+                    .put("run", r.outcome() == CommandService.Outcome.STORED && r.command().status() == CommandStatus.DELIVERED);
         };
     }
 

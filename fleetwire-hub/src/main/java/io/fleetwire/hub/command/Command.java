@@ -32,13 +32,14 @@ public record Command(
         Instant expiredAt,
         Instant cancelledAt,
         String cancelledBy,
+        Instant timedOutAt,
         Object output,
         String error,
         JsonObject lateResult) {
 
     static final String COLUMNS = """
             id, seq, device_id, job_id, type, params, status, expires_at, not_before, attempts, created_by, created_at,
-            sent_at, last_sent_at, delivered_at, delivered_via, finished_at, expired_at, cancelled_at, cancelled_by,
+            sent_at, last_sent_at, delivered_at, delivered_via, finished_at, expired_at, cancelled_at, cancelled_by, timed_out_at,
             output, error, late_result\s""";
 
     static Command from(Row r) {
@@ -63,6 +64,7 @@ public record Command(
                 instant(r.getOffsetDateTime("expired_at")),
                 instant(r.getOffsetDateTime("cancelled_at")),
                 r.getString("cancelled_by"),
+                instant(r.getOffsetDateTime("timed_out_at")),
                 r.getValue("output"),
                 r.getString("error"),
                 (JsonObject) r.getValue("late_result"));
@@ -100,6 +102,7 @@ public record Command(
         if (cancelledBy != null) {
             o.put("cancelledBy", cancelledBy);
         }
+        put(o, "timedOutAt", timedOutAt);
         if (status.isFinal() && finishedAt != null) {
             o.put("output", output);
             if (error != null) {

@@ -56,14 +56,10 @@ public final class CommandDelivery {
         return ackTimeout;
     }
 
-    /** A pending poke: whether every sent command should go again (a new connection). */
+    /** A run in progress, and what was asked of it meanwhile: go again, and whether to resend everything sent. */
     private static final class Run {
         boolean again;
         boolean resendAll;
-
-        Run(boolean resendAll) {
-            this.resendAll = resendAll;
-        }
     }
 
     /**
@@ -79,7 +75,7 @@ public final class CommandDelivery {
         runs.compute(device, (k, run) -> {
             if (run == null) {
                 start[0] = true;
-                return new Run(resendAll);
+                return new Run();
             }
             run.again = true;
             run.resendAll |= resendAll;

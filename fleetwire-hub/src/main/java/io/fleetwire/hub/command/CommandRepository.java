@@ -162,6 +162,35 @@ final class CommandRepository {
                 });
     }
 
+    /**
+     * Fails delivered commands whose device reported no result within {@code timeout} of receiving
+     * them, so nothing waits forever (and a sequential device's queue moves on). A result that
+     * comes later is kept as the command's late result.
+     */
+    Future<List<Moved>> timeOutDelivered(Duration timeout, int max) {
+        return pool.preparedQuery("""
+                        WITH due AS (
+                            SELECT id FROM device_commands
+                            WHERE status = 'delivered' AND delivered_at <= now() - make_interval(secs => $1)
+                            ORDER BY delivered_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+                        failed AS (
+                            UPDATE device_commands c SET status = 'failed', finished_at = now(), timed_out_at = now(),
+                                   error = 'no result from the device within ' || $3::bigint || ' s of delivery'
+                            FROM due WHERE c.id = due.id RETURNING c.id, c.device_id, c.job_id, c.type),
+                        audit AS (
+                            INSERT INTO audit_log (actor, action, device_id, command_id, job_id, detail)
+                            SELECT 'hub', 'command.failed', device_id, id, job_id, jsonb_build_object('reason', 'result timeout')
+                            FROM failed)
+                        SELECT id, device_id, job_id, type FROM failed""")
+                .execute(Tuple.of((double) timeout.toSeconds(), max, timeout.toSeconds()))
+                .map(rows -> {
+                    List<Moved> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new Moved(new CommandId(r.getUUID(0)), new DeviceId(r.getUUID(1)), r.getUUID(2),
+                            r.getString(3), CommandStatus.DELIVERED, CommandStatus.FAILED)));
+                    return out;
+                });
+    }
+
     /** Rollout: makes due pending commands sendable; the devices that now have one. */
     Future<Set<DeviceId>> releaseDue(int max) {
         return pool.preparedQuery("""

@@ -73,7 +73,8 @@ public final class CommandService {
     }
 
     private static Future<Void> requireDevice(SqlClient tx, DeviceId device) {
-        return tx.preparedQuery("SELECT 1 FROM devices WHERE id = $1 FOR KEY SHARE").execute(Tuple.of(device.value()))
+        String lock = tx instanceof io.vertx.sqlclient.Pool ? "" : " FOR KEY SHARE";
+        return tx.preparedQuery("SELECT 1 FROM devices WHERE id = $1" + lock).execute(Tuple.of(device.value()))
                 .compose(rows -> rows.size() == 1 ? Future.succeededFuture()
                         : Future.failedFuture(new ApiException.NotFound("no device " + device)));
     }
@@ -83,8 +84,9 @@ public final class CommandService {
                 .map(c -> c.orElseThrow(() -> new ApiException.NotFound("no command " + id)));
     }
 
+    /** A device's commands, newest first; 404 when there is no such device. */
     public Future<List<Command>> list(DeviceId device, Set<CommandStatus> statuses, Long beforeSeq, int limit) {
-        return repository.list(device, statuses, beforeSeq, limit);
+        return requireDevice(repository.pool(), device).compose(v -> repository.list(device, statuses, beforeSeq, limit));
     }
 
     /**
@@ -143,10 +145,13 @@ public final class CommandService {
             }
             Command c = found.get();
             return switch (c.status()) {
-                case SENT -> repository.markDelivered(tx, id, via)
-                        .compose(d -> audit.record(tx, new AuditLog.Entry(actor, "command.delivered", device.value(), id.value(),
-                                c.jobId(), new JsonObject().put("via", via).put("attempt", c.attempts()))).map(d))
-                        .map(d -> new Report(Outcome.STORED, d));
+                case SENT -> {
+                    c.status().moveTo(CommandStatus.DELIVERED);
+                    yield repository.markDelivered(tx, id, via)
+                            .compose(d -> audit.record(tx, new AuditLog.Entry(actor, "command.delivered", device.value(),
+                                    id.value(), c.jobId(), new JsonObject().put("via", via).put("attempt", c.attempts()))).map(d))
+                            .map(d -> new Report(Outcome.STORED, d));
+                }
                 case DELIVERED, SUCCEEDED, FAILED -> Future.succeededFuture(new Report(Outcome.DUPLICATE, c));
                 case PENDING -> Future.succeededFuture(new Report(Outcome.NOT_SENT, c));
                 case EXPIRED, CANCELLED -> audit.record(tx, new AuditLog.Entry(actor, "command.late_ack", device.value(), id.value(),
@@ -165,6 +170,9 @@ public final class CommandService {
         if (outcome != CommandStatus.SUCCEEDED && outcome != CommandStatus.FAILED) {
             throw new IllegalArgumentException("a result is succeeded or failed");
         }
+        if (io.fleetwire.hub.api.Json.containsNul(output) || (error != null && error.indexOf('\0') >= 0)) {
+            throw new ApiException.BadRequest("a result must not contain the NUL character (U+0000)");
+        }
         String outputJson = output == null ? null : Json.encode(output);
         if (outputJson != null && outputJson.length() > MAX_OUTPUT_CHARS) {
             throw new ApiException.BadRequest("'output' may be at most " + MAX_OUTPUT_CHARS + " characters of JSON");
@@ -177,6 +185,8 @@ public final class CommandService {
             Command c = found.get();
             return switch (c.status()) {
                 case SENT, DELIVERED -> {
+                    // sent → delivered (implied by the result when the receipt was lost) → outcome
+                    (c.status() == CommandStatus.SENT ? c.status().moveTo(CommandStatus.DELIVERED) : c.status()).moveTo(outcome);
                     Future<Void> delivered = c.status() == CommandStatus.DELIVERED ? Future.succeededFuture()
                             : audit.record(tx, new AuditLog.Entry(actor, "command.delivered", device.value(), id.value(), c.jobId(),
                             new JsonObject().put("via", via).put("implied", "by its result")));
@@ -185,16 +195,11 @@ public final class CommandService {
                                     device.value(), id.value(), c.jobId(), new JsonObject().put("via", via))).map(d))
                             .map(d -> new Report(Outcome.STORED, d));
                 }
-                case SUCCEEDED, FAILED -> Future.succeededFuture(new Report(Outcome.DUPLICATE, c));
+                case SUCCEEDED -> Future.succeededFuture(new Report(Outcome.DUPLICATE, c));
+                case FAILED -> c.timedOutAt() == null ? Future.succeededFuture(new Report(Outcome.DUPLICATE, c))
+                        : late(tx, c, outcome, output, error, via, actor);
                 case PENDING -> Future.succeededFuture(new Report(Outcome.NOT_SENT, c));
-                case EXPIRED, CANCELLED -> {
-                    JsonObject late = new JsonObject().put("status", outcome.wireName()).put("at", Instant.now().toString())
-                            .put("output", output).put("error", error);
-                    yield repository.markLateResult(tx, id, late)
-                            .compose(d -> audit.record(tx, new AuditLog.Entry(actor, "command.late_result", device.value(), id.value(),
-                                    c.jobId(), new JsonObject().put("status", outcome.wireName()).put("via", via))).map(d))
-                            .map(d -> new Report(Outcome.STOPPED, d));
-                }
+                case EXPIRED, CANCELLED -> late(tx, c, outcome, output, error, via, actor);
             };
         })).onSuccess(r -> {
             if (r.outcome() == Outcome.STORED) {
@@ -202,6 +207,17 @@ public final class CommandService {
                 delivery.poke(device, false);
             }
         });
+    }
+
+    /** A result for a command that ended without it (cancelled, expired, timed out): kept, never hidden. */
+    private Future<Report> late(SqlClient tx, Command c, CommandStatus outcome, Object output, String error, String via,
+                                String actor) {
+        JsonObject late = new JsonObject().put("status", outcome.wireName()).put("at", Instant.now().toString())
+                .put("output", output).put("error", error);
+        return repository.markLateResult(tx, c.id(), late)
+                .compose(d -> audit.record(tx, new AuditLog.Entry(actor, "command.late_result", c.deviceId().value(),
+                        c.id().value(), c.jobId(), new JsonObject().put("status", outcome.wireName()).put("via", via))).map(d))
+                .map(d -> new Report(Outcome.STOPPED, d));
     }
 
     /** HTTP polling: the device's commands that may run now, marked sent. */

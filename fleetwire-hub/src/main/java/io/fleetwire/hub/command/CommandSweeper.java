@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * The clock-driven part of the lifecycle, once a second: expires overdue commands, releases rollout
- * slots that came due, sends again what was not acknowledged in time, applies jobs' abort rules,
- * and forgets old idempotency keys. Ticks never overlap; each step handles a bounded batch.
+ * slots that came due, sends again what was not acknowledged in time, fails delivered commands
+ * whose result never came, applies jobs' abort rules and completes finished jobs, and forgets old
+ * idempotency keys. Ticks never overlap; each step handles a bounded batch.
  */
 final class CommandSweeper {
 
@@ -27,12 +28,14 @@ final class CommandSweeper {
     private final JobService jobs;
     private final CommandEvents events;
     private final Duration tick;
+    private final Duration resultTimeout;
     private long timer = -1;
     private boolean running;
     private long lastKeyCleanup;
 
     CommandSweeper(Vertx vertx, CommandRepository repository, CommandDelivery delivery, JobService jobs,
-                   CommandEvents events, Duration tick) {
+                   CommandEvents events, Duration tick, Duration resultTimeout) {
+        this.resultTimeout = resultTimeout;
         this.vertx = vertx;
         this.repository = repository;
         this.delivery = delivery;
@@ -77,6 +80,13 @@ final class CommandSweeper {
                 })
                 .compose(unacked -> {
                     pokeAll(unacked);
+                    return repository.timeOutDelivered(resultTimeout, BATCH);
+                })
+                .compose(timedOut -> {
+                    timedOut.forEach(m -> {
+                        events.published(m);
+                        delivery.poke(m.deviceId(), false);
+                    });
                     return jobs.checkAbortRules();
                 })
                 .compose(v -> {

@@ -41,6 +41,8 @@ public final class CommandTypeRegistry {
     private final Bus bus;
     private final Map<String, Custom> custom = new ConcurrentHashMap<>();
     private final ArtifactLookup artifacts;
+    /** Tells this hub's own announcements from other hubs'. */
+    private final String origin = java.util.UUID.randomUUID().toString();
 
     /** The SHA-256 of an uploaded artifact, if there is one with that id. */
     @FunctionalInterface
@@ -53,7 +55,11 @@ public final class CommandTypeRegistry {
         this.audit = audit;
         this.bus = bus;
         this.artifacts = artifacts;
-        bus.subscribe(CHANGED_TOPIC, e -> reload());
+        bus.subscribe(CHANGED_TOPIC, e -> {
+            if (!origin.equals(e.getString("origin"))) {
+                reload();
+            }
+        });
     }
 
     /** Loads the registered types; called at start and when another hub changed them. */
@@ -160,7 +166,7 @@ public final class CommandTypeRegistry {
                                     .map(inserted);
                         }))
                 .compose(inserted -> reload().map(inserted))
-                .onSuccess(v -> bus.publish(CHANGED_TOPIC, new JsonObject().put("name", name)));
+                .onSuccess(v -> bus.publish(CHANGED_TOPIC, new JsonObject().put("name", name).put("origin", origin)));
     }
 
     public Future<Void> delete(String name, String actor) {
@@ -176,7 +182,7 @@ public final class CommandTypeRegistry {
                                     new JsonObject().put("name", name)));
                         }))
                 .compose(v -> reload())
-                .onSuccess(v -> bus.publish(CHANGED_TOPIC, new JsonObject().put("name", name)));
+                .onSuccess(v -> bus.publish(CHANGED_TOPIC, new JsonObject().put("name", name).put("origin", origin)));
     }
 
     private static JsonObject builtInJson(CommandTypes.BuiltIn b) {

@@ -30,16 +30,20 @@ public final class Commands {
     private final CommandSweeper sweeper;
 
     public Commands(Vertx vertx, Pool pool, Bus bus, AuditLog audit, PresenceRegistry presence, HubMetrics metrics,
-                    Duration ackTimeout, CommandTypeRegistry.ArtifactLookup artifacts) {
+                    Duration ackTimeout, Duration resultTimeout, CommandTypeRegistry.ArtifactLookup artifacts) {
         CommandRepository repository = new CommandRepository(pool);
         CommandEvents events = new CommandEvents(bus);
         this.types = new CommandTypeRegistry(pool, audit, bus, artifacts);
         this.delivery = new CommandDelivery(repository, audit, presence, events, ackTimeout, metrics);
         this.service = new CommandService(repository, types, delivery, audit, events, presence);
         this.jobs = new JobService(new JobRepository(pool), types, delivery, audit, events, presence);
-        this.sweeper = new CommandSweeper(vertx, repository, delivery, jobs, events, Duration.ofSeconds(1));
+        this.sweeper = new CommandSweeper(vertx, repository, delivery, jobs, events, Duration.ofSeconds(1), resultTimeout);
         // A deleted device will never take its commands: they end as cancelled, not stuck.
         bus.subscribe(EventLog.TOPIC, e -> {
+            if (DeviceEventKind.UPDATED.wireName().equals(e.getString("kind"))) {
+                // e.g. sequential → burst: what was held back may go now.
+                delivery.poke(DeviceId.parse(e.getString("deviceId")), false);
+            }
             if (DeviceEventKind.DELETED.wireName().equals(e.getString("kind"))) {
                 DeviceId device = DeviceId.parse(e.getString("deviceId"));
                 repository.cancelAllOf(device, "device deleted")

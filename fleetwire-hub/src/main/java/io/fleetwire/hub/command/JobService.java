@@ -34,7 +34,7 @@ public final class JobService {
     private final AuditLog audit;
     private final CommandEvents events;
     private final PresenceRegistry presence;
-    /** Jobs with new results since their abort rule was last checked. */
+    /** Jobs with commands that became final since the sweeper last looked at them. */
     private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
 
     JobService(JobRepository repository, CommandTypeRegistry types, CommandDelivery delivery, AuditLog audit,
@@ -47,8 +47,7 @@ public final class JobService {
         this.presence = presence;
         events.bus().subscribe(CommandEvents.TOPIC, e -> {
             String status = e.getString("status");
-            if (e.getString("jobId") != null && (CommandStatus.FAILED.wireName().equals(status)
-                    || CommandStatus.SUCCEEDED.wireName().equals(status))) {
+            if (e.getString("jobId") != null && CommandStatus.fromWire(status).isFinal()) {
                 dirty.add(UUID.fromString(e.getString("jobId")));
             }
         });
@@ -124,12 +123,12 @@ public final class JobService {
         });
     }
 
-    /** Checks the abort rule of every job with new results. Called by the sweeper. */
+    /** Applies the abort rule of every job with newly final commands, and completes those with none open. Called by the sweeper. */
     Future<Void> checkAbortRules() {
         Future<Void> chain = Future.succeededFuture();
         for (UUID id : List.copyOf(dirty)) {
             dirty.remove(id);
-            chain = chain.compose(v -> checkAbortRule(id).recover(e -> {
+            chain = chain.compose(v -> checkAbortRule(id).compose(x -> get(id).<Void>mapEmpty()).recover(e -> {
                 log.warn("Could not check the abort rule of job {}: {}", id, e.toString());
                 return Future.succeededFuture();
             }));

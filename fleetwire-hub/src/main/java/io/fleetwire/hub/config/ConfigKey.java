@@ -32,6 +32,8 @@ public enum ConfigKey {
             "Days of telemetry kept; older daily partitions are dropped."),
     COMMAND_ACK_TIMEOUT_SECONDS("FLEETWIRE_COMMAND_ACK_TIMEOUT_SECONDS", "10",
             "A sent command not acknowledged within this time is sent again, with the same id."),
+    COMMAND_RESULT_TIMEOUT_SECONDS("FLEETWIRE_COMMAND_RESULT_TIMEOUT_SECONDS", "3600",
+            "A delivered command with no result from its device after this long is failed by the hub."),
     COMMAND_TTL_SECONDS("FLEETWIRE_COMMAND_TTL_SECONDS", "86400",
             "Default time a command may wait for delivery before it expires (a request's `ttlSeconds` overrides it)."),
     SHUTDOWN_GRACE_SECONDS("FLEETWIRE_SHUTDOWN_GRACE_SECONDS", "10",

@@ -26,6 +26,7 @@ public record HubConfig(
         int telemetryBatch,
         int retentionDays,
         Duration commandAckTimeout,
+        Duration commandResultTimeout,
         int commandTtlSeconds,
         Duration shutdownGrace) {
 
@@ -66,6 +67,7 @@ public record HubConfig(
                 r.integer(ConfigKey.TELEMETRY_BATCH, 1, 100_000),
                 r.integer(ConfigKey.TELEMETRY_RETENTION_DAYS, 1, 36_500),
                 Duration.ofSeconds(r.integer(ConfigKey.COMMAND_ACK_TIMEOUT_SECONDS, 1, 3_600)),
+                Duration.ofSeconds(r.integer(ConfigKey.COMMAND_RESULT_TIMEOUT_SECONDS, 1, 30 * 86_400)),
                 r.integer(ConfigKey.COMMAND_TTL_SECONDS, 1, MAX_COMMAND_TTL_SECONDS),
                 Duration.ofSeconds(r.integer(ConfigKey.SHUTDOWN_GRACE_SECONDS, 0, 3_600)));
     }

@@ -122,11 +122,19 @@ public final class DeviceEndpoint {
         if (ordering != null && !ordering.equals("burst") && !ordering.equals("sequential")) {
             throw new ApiException.BadRequest("'commandOrdering' must be burst or sequential");
         }
+        JsonObject change = new JsonObject();
+        if (labels != null) {
+            change.put("labels", labels);
+        }
+        if (ordering != null) {
+            change.put("commandOrdering", ordering);
+        }
         reply(ctx, 200, devices.update(id, labels, ordering).compose(found -> {
             if (!found) {
                 return Future.failedFuture(new ApiException.NotFound("no device " + id));
             }
-            return devices.find(id).map(d -> view(d.orElseThrow(() -> new ApiException.NotFound("no device " + id))));
+            return events.record(id, io.fleetwire.hub.event.DeviceEventKind.UPDATED, change)
+                    .compose(v -> devices.find(id)).map(d -> view(d.orElseThrow(() -> new ApiException.NotFound("no device " + id))));
         }));
     }
 

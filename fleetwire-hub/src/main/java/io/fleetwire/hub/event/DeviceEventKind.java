@@ -7,6 +7,7 @@ public enum DeviceEventKind {
     CONNECTED("connected"),
     DISCONNECTED("disconnected"),
     REPLACED("replaced"),
+    UPDATED("updated"),
     DELETED("deleted");
 
     private final String wireName;

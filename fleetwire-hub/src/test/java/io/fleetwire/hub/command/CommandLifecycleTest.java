@@ -25,7 +25,7 @@ class CommandLifecycleTest {
 
     @BeforeAll
     static void startHub() {
-        hub = TestHub.start(Map.of(ConfigKey.COMMAND_ACK_TIMEOUT_SECONDS, "1"));
+        hub = TestHub.start(Map.of(ConfigKey.COMMAND_ACK_TIMEOUT_SECONDS, "1", ConfigKey.COMMAND_RESULT_TIMEOUT_SECONDS, "3"));
         api = hub.api();
     }
 
@@ -192,5 +192,29 @@ class CommandLifecycleTest {
             socket.awaitAck(1);
         }
         assertThat(command(id).path("status").asText()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void deliveredCommandWithoutAResult_isFailedByTheHubInTime_andALateResultIsKept() throws Exception {
+        TestHub.DeviceHandle device = hub.createDevice("cmd-result-timeout");
+        try (AgentSocket socket = hub.connect(device)) {
+            String id = create(device, "{\"type\":\"reboot\"}");
+            awaitCommand(socket, id);
+            socket.send("{\"type\":\"command_ack\",\"seq\":1,\"id\":\"" + id + "\"}");
+            socket.awaitAck(1);
+            Thread.sleep(3_300);
+            hub.hub().commands().sweepNow().toCompletionStage().toCompletableFuture().get();
+            JsonNode failed = command(id);
+            assertThat(failed.path("status").asText()).isEqualTo("failed");
+            assertThat(failed.path("timedOutAt").isTextual()).isTrue();
+            assertThat(failed.path("error").asText()).contains("no result");
+
+            socket.send("{\"type\":\"command_result\",\"seq\":2,\"id\":\"" + id + "\",\"status\":\"succeeded\"}");
+            socket.awaitAck(2);
+            JsonNode late = command(id);
+            assertThat(late.path("status").asText()).isEqualTo("failed");
+            assertThat(late.path("lateResult").path("status").asText()).isEqualTo("succeeded");
+            assertThat(auditActions(id)).containsSubsequence("command.delivered", "command.failed", "command.late_result");
+        }
     }
 }

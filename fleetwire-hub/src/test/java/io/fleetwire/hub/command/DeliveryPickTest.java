@@ -23,7 +23,7 @@ class DeliveryPickTest {
     private static Command cmd(long seq, CommandStatus status, Instant lastSent, Instant notBefore, Instant expires) {
         return new Command(new CommandId(new UUID(0, seq)), seq, DEVICE, null, "lock", new JsonObject(), status, expires, notBefore,
                 status == CommandStatus.PENDING ? 0 : 1, "admin", NOW.minusSeconds(60), lastSent, lastSent, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     private static Command pending(long seq) {

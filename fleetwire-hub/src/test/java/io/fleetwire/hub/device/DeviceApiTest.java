@@ -73,7 +73,7 @@ class DeviceApiTest {
         List<String> keys = new ArrayList<>();
         d.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).as("no token or hash field").isSubsetOf("id", "name", "hostname", "labels", "online",
-                "lastSeen", "createdAt", "agentId", "agent", "capabilities", "latest");
+                "lastSeen", "createdAt", "agentId", "agent", "capabilities", "latest", "commandOrdering");
         assertThat(got.text()).doesNotContain(token);
 
         ApiClient.Response list = api.get("/api/v1/devices?limit=500");
