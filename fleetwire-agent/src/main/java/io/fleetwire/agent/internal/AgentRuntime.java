@@ -1,0 +1,237 @@
+package io.fleetwire.agent.internal;
+
+import io.fleetwire.agent.CommandOutcome;
+import io.fleetwire.agent.ConnectionState;
+import io.fleetwire.agent.internal.command.CommandRunner;
+import io.fleetwire.agent.internal.connection.HubConnection;
+import io.fleetwire.agent.internal.outbox.Outbox;
+import io.fleetwire.protocol.CommandId;
+import io.fleetwire.protocol.CommandStatus;
+import io.fleetwire.protocol.ErrorCode;
+import io.fleetwire.protocol.Message;
+import io.fleetwire.protocol.MessageCodec;
+import io.fleetwire.protocol.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The agent at work: dispatches what the hub sends (one case per message type), feeds commands to
+ * the {@link CommandRunner}, and drains the {@link Outbox} to the socket in order, from the oldest
+ * unacknowledged message after every (re)connect, at most {@code replayPerSecond} messages a second.
+ *
+ * <p>Threading: {@link #text} runs on the socket's thread and never blocks on a handler or the
+ * disk; the sender runs on its own virtual thread; the heartbeat on another.
+ */
+public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
+    /** Unacknowledged messages are sent again after this long without an ack. */
+    static final Duration RESEND_AFTER = Duration.ofSeconds(30);
+
+    private final MessageCodec codec = new MessageCodec();
+    private final Outbox outbox;
+    private final int replayPerSecond;
+    private final Consumer<Message.Settings> settingsSink;
+    private final AtomicInteger generation = new AtomicInteger();
+    private final Object signal = new Object();
+    private HubConnection connection;
+    private CommandRunner runner;
+    private volatile Duration hubOffset = Duration.ZERO;
+    private volatile Message.Settings settings;
+    private volatile boolean running = true;
+    private Thread sender;
+    private Thread heartbeat;
+
+    public AgentRuntime(Outbox outbox, int replayPerSecond, Message.Settings initialSettings,
+                        Consumer<Message.Settings> settingsSink) {
+        this.outbox = outbox;
+        this.replayPerSecond = replayPerSecond;
+        this.settings = initialSettings;
+        this.settingsSink = settingsSink;
+    }
+
+    /** Wires the two parts that need this runtime to exist first, then starts the threads. */
+    public void start(HubConnection connection, CommandRunner runner) {
+        this.connection = connection;
+        this.runner = runner;
+        applySettings(settings);
+        sender = Thread.ofVirtual().name("fleetwire-sender").start(this::drain);
+        heartbeat = Thread.ofVirtual().name("fleetwire-heartbeat").start(this::beat);
+        connection.start();
+    }
+
+    /** Hub time minus local time, from the last welcome. */
+    public Duration hubOffset() {
+        return hubOffset;
+    }
+
+    public Message.Settings settings() {
+        return settings;
+    }
+
+    /** A command's outcome, queued as a reliable result. */
+    public void result(CommandId id, CommandOutcome outcome) {
+        append(Outbox.Kind.RELIABLE, seq -> new Message.CommandResult(seq, id,
+                outcome.succeeded() ? CommandStatus.SUCCEEDED : CommandStatus.FAILED, outcome.output(), outcome.error()));
+    }
+
+    /** Queues telemetry; returns its seq. */
+    public long telemetry(List<Message.Sample> samples) {
+        return append(Outbox.Kind.TELEMETRY, seq -> new Message.Telemetry(seq, samples));
+    }
+
+    private long append(Outbox.Kind kind, java.util.function.LongFunction<Message> message) {
+        long seq = outbox.append(kind, message);
+        wake();
+        return seq;
+    }
+
+    @Override
+    public void opened() {
+        generation.incrementAndGet();
+        connection.send(codec.encode(new Message.Hello(Message.PROTOCOL_VERSION, "fleetwire-agent",
+                AgentVersion.VALUE, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
+        wake();
+    }
+
+    @Override
+    public void closed(int code, String reason) {
+        log.debug("Socket closed: {} {}", code, reason);
+    }
+
+    @Override
+    public void text(String text) {
+        Message message;
+        try {
+            message = codec.decode(text);
+        } catch (ProtocolException e) {
+            log.warn("Hub sent a frame this agent cannot use: {}", e.getMessage());
+            connection.send(codec.encode(e.toErrorFrame()));
+            return;
+        }
+        switch (message) {
+            case Message.Welcome w -> {
+                hubOffset = Duration.between(Instant.now(), w.serverTime());
+                applySettings(w.settings());
+            }
+            case Message.Command c -> {
+                append(Outbox.Kind.RELIABLE, seq -> new Message.CommandAck(seq, c.id()));
+                runner.accept(c);
+            }
+            case Message.CommandCancel c -> runner.cancel(c.id());
+            case Message.Ack a -> outbox.ack(a.seq());
+            case Message.Ping p -> connection.send(codec.encode(new Message.Pong(p.ts())));
+            case Message.Pong p -> { }
+            case Message.Error e -> onError(e);
+            case Message.Hello m -> unexpected(m);
+            case Message.Telemetry m -> unexpected(m);
+            case Message.LegacyData m -> unexpected(m);
+            case Message.CommandAck m -> unexpected(m);
+            case Message.CommandResult m -> unexpected(m);
+        }
+    }
+
+    private void onError(Message.Error e) {
+        if (e.refSeq() != null && !e.code().retryable()) {
+            log.warn("Hub refused message {} for good ({}: {}); dropping it", e.refSeq(), e.code().wireName(), e.message());
+            outbox.ack(e.refSeq());
+        } else {
+            log.info("Hub reports {}: {}", e.code().wireName(), e.message());
+        }
+    }
+
+    private void unexpected(Message m) {
+        connection.send(codec.encode(new Message.Error(ErrorCode.INVALID_MESSAGE,
+                "'" + m.type() + "' is sent by agents, not by the hub", m.type(), null)));
+    }
+
+    private void applySettings(Message.Settings s) {
+        if (s == null) {
+            return;
+        }
+        settings = s;
+        connection.silenceLimit(Duration.ofSeconds((long) s.heartbeatSeconds() * s.missedHeartbeats()));
+        settingsSink.accept(s);
+    }
+
+    /** Sends what the outbox holds, in order, from the oldest unacknowledged after each reconnect. */
+    private void drain() {
+        long lastSent = 0;
+        int seenGeneration = -1;
+        long lastRewind = System.nanoTime();
+        long pauseNanos = 1_000_000_000L / Math.max(1, replayPerSecond);
+        while (running) {
+            if (connection.state() != ConnectionState.OPEN) {
+                await(1_000);
+                continue;
+            }
+            if (seenGeneration != generation.get() || System.nanoTime() - lastRewind > RESEND_AFTER.toNanos()) {
+                seenGeneration = generation.get();
+                lastSent = 0;
+                lastRewind = System.nanoTime();
+            }
+            List<Outbox.Entry> batch = outbox.pending(lastSent, 64);
+            if (batch.isEmpty()) {
+                await(1_000);
+                continue;
+            }
+            for (Outbox.Entry e : batch) {
+                if (!connection.send(codec.encode(e.message()))) {
+                    break;
+                }
+                lastSent = e.seq();
+                sleepNanos(pauseNanos);
+            }
+        }
+    }
+
+    private void beat() {
+        while (running) {
+            Message.Settings s = settings;
+            sleepNanos(Duration.ofSeconds(s == null ? 30 : s.heartbeatSeconds()).toNanos());
+            if (running && connection.state() == ConnectionState.OPEN) {
+                connection.send(codec.encode(new Message.Ping(System.currentTimeMillis())));
+            }
+        }
+    }
+
+    private void wake() {
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    private void await(long millis) {
+        synchronized (signal) {
+            try {
+                signal.wait(millis);
+            } catch (InterruptedException e) {
+                running = false;
+            }
+        }
+    }
+
+    private void sleepNanos(long nanos) {
+        try {
+            Thread.sleep(Duration.ofNanos(nanos));
+        } catch (InterruptedException e) {
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        if (sender != null) {
+            sender.interrupt();
+            heartbeat.interrupt();
+        }
+    }
+}
