@@ -1,0 +1,203 @@
+package io.fleetwire.agent;
+
+import io.fleetwire.agent.internal.AgentRuntime;
+import io.fleetwire.agent.internal.SettingsFile;
+import io.fleetwire.agent.internal.command.CommandRunner;
+import io.fleetwire.agent.internal.command.SeenCommands;
+import io.fleetwire.agent.internal.connection.Backoff;
+import io.fleetwire.agent.internal.connection.HubConnection;
+import io.fleetwire.agent.internal.outbox.MemoryOutbox;
+import io.fleetwire.agent.internal.outbox.Outbox;
+import io.fleetwire.protocol.Message;
+import io.fleetwire.protocol.ParamsSchema;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A device's connection to a Fleetwire hub: one WebSocket, kept up through network loss and hub
+ * restarts, over which the agent reports telemetry and runs the commands it is sent, each at most
+ * once. Build one with {@link #builder()}, {@link #start()} it, {@link #close()} it when done.
+ *
+ * <pre>{@code
+ * HubAgent agent = HubAgent.builder()
+ *         .hub(URI.create("http://hub.example:8080"))
+ *         .token(deviceToken)
+ *         .stateDir(Path.of("/var/lib/my-device"))
+ *         .handler("buzz", request -> CommandOutcome.succeeded(null))
+ *         .build();
+ * agent.start();
+ * }</pre>
+ *
+ * Thread-safe.
+ */
+public final class HubAgent implements AutoCloseable {
+
+    private final AgentRuntime runtime;
+    private final HubConnection connection;
+    private final CommandRunner runner;
+    private final SeenCommands seen;
+    private final Outbox outbox;
+
+    private HubAgent(Builder b) {
+        this.outbox = new MemoryOutbox(10_000);
+        SettingsFile settingsFile = new SettingsFile(b.stateDir.resolve("settings.json"));
+        this.runtime = new AgentRuntime(outbox, b.replayPerSecond, settingsFile.read().orElse(null), settingsFile::write);
+        this.connection = new HubConnection(new HubConnection.Config(socketUri(b.hub), b.token, b.backoffBase, b.backoffMax,
+                Duration.ofSeconds(60), Duration.ofSeconds(10)), runtime, b.listener,
+                new Backoff(b.backoffBase, b.backoffMax, new SecureRandom()));
+        this.seen = new SeenCommands(b.stateDir.resolve("commands-started"), Clock.systemUTC());
+        this.runner = new CommandRunner(b.handlers, b.schemas, b.allowed, seen, b.commandTimeout, Clock.systemUTC(),
+                runtime::hubOffset, runtime::result);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Connects (in the background) and keeps connecting until {@link #close()}. */
+    public void start() {
+        runtime.start(connection, runner);
+    }
+
+    public ConnectionState state() {
+        return connection.state();
+    }
+
+    /** The settings the hub last gave this device, if any yet (kept across restarts). */
+    public java.util.Optional<Message.Settings> settings() {
+        return java.util.Optional.ofNullable(runtime.settings());
+    }
+
+    /**
+     * Queues samples as one telemetry message; it is sent now if connected, else after the next
+     * connect, and kept until the hub acknowledges it. Returns its sequence number.
+     */
+    public long sendTelemetry(List<Message.Sample> samples) {
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("no samples");
+        }
+        return runtime.telemetry(samples);
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        runtime.close();
+        runner.close();
+        seen.close();
+        outbox.close();
+    }
+
+    /** {@code http(s)://host:port} (or a ws URI) to the hub's device socket URI. */
+    static URI socketUri(URI hub) {
+        String scheme = switch (hub.getScheme() == null ? "" : hub.getScheme()) {
+            case "http", "ws" -> "ws";
+            case "https", "wss" -> "wss";
+            default -> throw new IllegalArgumentException("hub URI must be http(s):// or ws(s)://, not " + hub);
+        };
+        String path = hub.getPath() == null || hub.getPath().isEmpty() || hub.getPath().equals("/") ? "/ws/agent" : hub.getPath();
+        return URI.create(scheme + "://" + hub.getAuthority() + path);
+    }
+
+    /** Settings for a {@link HubAgent}; {@link #hub}, {@link #token} and {@link #stateDir} are required. */
+    public static final class Builder {
+        private URI hub;
+        private String token;
+        private Path stateDir;
+        private ConnectionListener listener = (from, to, reason) -> { };
+        private final Map<String, CommandHandler> handlers = new HashMap<>();
+        private final Map<String, ParamsSchema> schemas = new HashMap<>();
+        private Set<String> allowed;
+        private Duration commandTimeout = Duration.ofMinutes(5);
+        private Duration backoffBase = Duration.ofSeconds(5);
+        private Duration backoffMax = Duration.ofSeconds(300);
+        private int replayPerSecond = 15;
+
+        private Builder() {
+        }
+
+        /** The hub, e.g. {@code http://hub.example:8080}. */
+        public Builder hub(URI hub) {
+            this.hub = Objects.requireNonNull(hub, "hub");
+            return this;
+        }
+
+        /** This device's token ({@code fwd_…}). */
+        public Builder token(String token) {
+            this.token = Objects.requireNonNull(token, "token");
+            return this;
+        }
+
+        /** Where the agent keeps what must survive a restart (started command ids, the hub's settings). */
+        public Builder stateDir(Path stateDir) {
+            this.stateDir = Objects.requireNonNull(stateDir, "stateDir");
+            return this;
+        }
+
+        public Builder listener(ConnectionListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Runs commands of a built-in type (params are checked against its schema first). */
+        public Builder handler(String type, CommandHandler handler) {
+            handlers.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /** Runs commands of an operator-registered type, checking params against {@code schemaJson} first. */
+        public Builder handler(String type, com.fasterxml.jackson.databind.JsonNode schemaJson, CommandHandler handler) {
+            schemas.put(type, ParamsSchema.compile(schemaJson));
+            return handler(type, handler);
+        }
+
+        /** The local allow-list: only these command types run here; others fail with a clear result. */
+        public Builder allowCommands(Set<String> types) {
+            this.allowed = Set.copyOf(types);
+            return this;
+        }
+
+        /** How long a handler may run before it is interrupted and the command fails (default 5 min). */
+        public Builder commandTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("commandTimeout must be positive");
+            }
+            this.commandTimeout = timeout;
+            return this;
+        }
+
+        /** Reconnect backoff: full jitter from {@code base} doubling up to {@code max} (default 5 s → 300 s). */
+        public Builder backoff(Duration base, Duration max) {
+            this.backoffBase = base;
+            this.backoffMax = max;
+            new Backoff(base, max, new SecureRandom());
+            return this;
+        }
+
+        /** Most queued messages sent per second when replaying a backlog (default 15; the hub's default allowance is 20). */
+        public Builder replayPerSecond(int perSecond) {
+            if (perSecond < 1) {
+                throw new IllegalArgumentException("replayPerSecond must be at least 1");
+            }
+            this.replayPerSecond = perSecond;
+            return this;
+        }
+
+        public HubAgent build() {
+            if (hub == null || token == null || stateDir == null) {
+                throw new IllegalStateException("hub, token and stateDir are required");
+            }
+            socketUri(hub);
+            return new HubAgent(this);
+        }
+    }
+}

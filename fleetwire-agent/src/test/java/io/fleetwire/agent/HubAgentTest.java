@@ -1,0 +1,148 @@
+package io.fleetwire.agent;
+
+import io.fleetwire.hub.TestHub;
+import io.fleetwire.hub.config.ConfigKey;
+import io.fleetwire.protocol.Message;
+import io.fleetwire.testkit.ApiClient;
+import io.fleetwire.testkit.Await;
+import io.fleetwire.testkit.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The agent library against a real hub: commands run once, telemetry is acknowledged, bad tokens stop it. */
+@Tag("integration")
+class HubAgentTest {
+
+    private static TestHub hub;
+    private static ApiClient api;
+
+    @BeforeAll
+    static void startHub() {
+        hub = TestHub.start(Map.of(ConfigKey.COMMAND_ACK_TIMEOUT_SECONDS, "1"));
+        api = hub.api();
+    }
+
+    @AfterAll
+    static void stopHub() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    private static HubAgent.Builder agent(TestHub.DeviceHandle device, Path stateDir) {
+        return HubAgent.builder().hub(URI.create(hub.httpUrl())).token(device.token()).stateDir(stateDir)
+                .backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
+    }
+
+    private static String status(String command) {
+        return api.get("/api/v1/commands/" + command).body().path("status").asText();
+    }
+
+    @Test
+    void commandForAConnectedAgent_runsOnItsHandler_andTheHubSeesTheResult(@TempDir Path state) {
+        TestHub.DeviceHandle device = hub.createDevice("agent-runs");
+        AtomicInteger runs = new AtomicInteger();
+        try (HubAgent agent = agent(device, state).handler("set_fan_speed", request -> {
+            runs.incrementAndGet();
+            return CommandOutcome.succeeded(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                    .put("percent", request.params().path("percent").asInt()));
+        }).build()) {
+            agent.start();
+            Await.until("agent open", Duration.ofSeconds(10), () -> agent.state() == ConnectionState.OPEN);
+            String id = api.post("/api/v1/devices/" + device.id() + "/commands",
+                    "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu\",\"percent\":55}}").body().path("id").asText();
+            Await.until("command succeeded", Duration.ofSeconds(10), () -> status(id).equals("succeeded"));
+            assertThat(api.get("/api/v1/commands/" + id).body().path("output").path("percent").asInt()).isEqualTo(55);
+            assertThat(runs.get()).isEqualTo(1);
+            assertThat(agent.settings()).hasValueSatisfying(s -> assertThat(s.heartbeatSeconds()).isEqualTo(30));
+        }
+    }
+
+    @Test
+    void commandDeliveredAgainAfterAnAgentRestart_doesNotRunAgain(@TempDir Path state) {
+        TestHub.DeviceHandle device = hub.createDevice("agent-once");
+        AtomicInteger runs = new AtomicInteger();
+        CommandHandler lock = request -> {
+            runs.incrementAndGet();
+            return CommandOutcome.succeeded(null);
+        };
+        String id;
+        try (HubAgent agent = agent(device, state).handler("lock", lock).build()) {
+            agent.start();
+            Await.until("agent open", Duration.ofSeconds(10), () -> agent.state() == ConnectionState.OPEN);
+            id = api.post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"lock\"}").body().path("id").asText();
+            Await.until("command succeeded", Duration.ofSeconds(10), () -> status(id).equals("succeeded"));
+        }
+        // As if the hub had lost everything after sending it: the command is 'sent' again.
+        TestDatabase.queryLong(hub.dbUrl(), "WITH u AS (UPDATE device_commands SET status = 'sent', delivered_at = NULL,"
+                + " finished_at = NULL WHERE id = '" + id + "' RETURNING 1) SELECT count(*) FROM u");
+        try (HubAgent agent = agent(device, state).handler("lock", lock).build()) {
+            agent.start();
+            Await.until("the repeat is acknowledged", Duration.ofSeconds(10), () -> status(id).equals("delivered"));
+        }
+        assertThat(runs.get()).as("runs of command " + id).isEqualTo(1);
+    }
+
+    @Test
+    void commandsTheDeviceMayNotRun_failWithAClearResult(@TempDir Path state) {
+        TestHub.DeviceHandle device = hub.createDevice("agent-refuses");
+        try (HubAgent agent = agent(device, state).handler("lock", r -> CommandOutcome.succeeded(null))
+                .handler("reboot", r -> CommandOutcome.succeeded(null)).allowCommands(java.util.Set.of("lock", "buzz")).build()) {
+            agent.start();
+            Await.until("agent open", Duration.ofSeconds(10), () -> agent.state() == ConnectionState.OPEN);
+            String reboot = api.post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"reboot\"}").body().path("id").asText();
+            String buzz = api.post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"buzz\"}").body().path("id").asText();
+            Await.until("both failed", Duration.ofSeconds(10), () -> status(reboot).equals("failed") && status(buzz).equals("failed"));
+            assertThat(api.get("/api/v1/commands/" + reboot).body().path("error").asText()).contains("not allowed");
+            assertThat(api.get("/api/v1/commands/" + buzz).body().path("error").asText()).contains("no handler");
+        }
+    }
+
+    @Test
+    void telemetry_isAcknowledgedAndStored_evenWhenQueuedBeforeTheConnection(@TempDir Path state) {
+        TestHub.DeviceHandle device = hub.createDevice("agent-telemetry");
+        try (HubAgent agent = agent(device, state).build()) {
+            Instant t = Instant.now().minusSeconds(5);
+            for (int i = 0; i < 5; i++) {
+                agent.sendTelemetry(List.of(new Message.Sample(t.plusSeconds(i), Map.of("cpu.usage", 10.0 + i), List.of(),
+                        List.of(), Map.of(), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
+            }
+            agent.start();
+            Await.until("5 samples stored", Duration.ofSeconds(15), () -> TestDatabase.queryLong(hub.dbUrl(),
+                    "SELECT count(*) FROM telemetry WHERE device_id = '" + device.id() + "'") == 5);
+        }
+    }
+
+    @Test
+    void aRefusedToken_orARevokedDevice_stopsTheAgentForGood(@TempDir Path state) {
+        TestHub.DeviceHandle device = hub.createDevice("agent-revoked");
+        List<ConnectionState> states = new CopyOnWriteArrayList<>();
+        try (HubAgent agent = agent(device, state).listener((from, to, why) -> states.add(to)).build()) {
+            agent.start();
+            Await.until("agent open", Duration.ofSeconds(10), () -> agent.state() == ConnectionState.OPEN);
+            assertThat(api.delete("/api/v1/devices/" + device.id()).status()).isEqualTo(204);
+            Await.until("agent failed", Duration.ofSeconds(10), () -> agent.state() == ConnectionState.FAILED);
+        }
+        assertThat(states).containsSubsequence(ConnectionState.CONNECTING, ConnectionState.OPEN, ConnectionState.FAILED);
+
+        TestHub.DeviceHandle bogus = new TestHub.DeviceHandle(device.id(), "fwd_not_a_real_token");
+        try (HubAgent agent = agent(bogus, state.resolve("b")).build()) {
+            agent.start();
+            Await.until("agent failed", Duration.ofSeconds(10), () -> agent.state() == ConnectionState.FAILED);
+        }
+    }
+}
