@@ -92,7 +92,7 @@ public final class CommandDelivery {
                 : repository.pool().withTransaction(tx -> select(tx, device, resendAll, "socket"));
         picked.onComplete(ar -> {
             if (ar.succeeded()) {
-                write(device, ar.result());
+                sent(device, ar.result());
             } else {
                 log.warn("Could not deliver commands to device {}: {}", device, ar.cause().toString());
             }
@@ -133,7 +133,8 @@ public final class CommandDelivery {
 
     /** For HTTP polling: everything the device may run now, marked sent. */
     Future<List<Command>> poll(DeviceId device) {
-        return repository.pool().withTransaction(tx -> select(tx, device, true, "http"));
+        return repository.pool().withTransaction(tx -> select(tx, device, true, "http"))
+                .onSuccess(sent -> sent.forEach(events::published));
     }
 
     /** Picks, marks sent and audits, in the caller's transaction. */
@@ -151,7 +152,22 @@ public final class CommandDelivery {
                 }
                 return chain.map(sent);
             });
-        })).onSuccess(sent -> sent.forEach(events::published));
+        }));
+    }
+
+    /**
+     * Within the transaction that created a command for a device connected here: marks what may go
+     * now as sent, so creation and sending share one commit. The caller {@link #sent}s the result
+     * after the commit.
+     */
+    Future<List<Command>> selectWithin(SqlClient tx, DeviceId device) {
+        return presence.isOnline(device) ? select(tx, device, false, "socket") : Future.succeededFuture(List.of());
+    }
+
+    /** After the commit: announces and writes commands marked sent. */
+    void sent(DeviceId device, List<Command> commands) {
+        commands.forEach(events::published);
+        write(device, commands);
     }
 
     /**

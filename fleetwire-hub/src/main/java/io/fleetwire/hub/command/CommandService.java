@@ -61,15 +61,27 @@ public final class CommandService {
                         .compose(v -> requireDevice(tx, device))
                         .compose(v -> repository.insert(tx, id, device, type, params, expires, actor))
                         .compose(c -> audit.record(tx, new AuditLog.Entry(actor, "command.created", device.value(), id.value(), null,
-                                new JsonObject().put("type", type).put("ttlSeconds", ttlSeconds))).map(c))))
-                .map(c -> {
-                    events.published(c);
-                    delivery.poke(device, false);
-                    return new Created(c, false);
+                                new JsonObject().put("type", type).put("ttlSeconds", ttlSeconds))).map(c))
+                        .compose(c -> delivery.selectWithin(tx, device).map(sent -> new CreatedAndSent(c, sent)))))
+                .map(done -> {
+                    Command created = done.created();
+                    List<Command> sent = done.sent();
+                    events.published(created);
+                    if (sent.isEmpty()) {
+                        // Not connected here (or held back): a connect racing this commit still gets it.
+                        delivery.poke(device, false);
+                        return new Created(created, false);
+                    }
+                    delivery.sent(device, sent);
+                    return new Created(sent.stream().filter(c -> c.id().equals(id)).findFirst().orElse(created), false);
                 })
                 .recover(e -> Idempotency.replayed(e)
                         .map(existing -> get(new CommandId(existing)).map(c -> new Created(c, true)))
                         .orElseGet(() -> Future.failedFuture(e)));
+    }
+
+    /** A new command and what went out with it in the same transaction. */
+    private record CreatedAndSent(Command created, List<Command> sent) {
     }
 
     private static Future<Void> requireDevice(SqlClient tx, DeviceId device) {
