@@ -39,7 +39,7 @@ public final class Main {
                 int code = HubMain.run();
                 yield code == 0 ? -1 : code;
             }
-            case "agent" -> notYet(err, "agent", 4);
+            case "agent" -> io.fleetwire.agent.internal.cli.AgentMain.run(rest, out, err);
             case "sim" -> notYet(err, "sim", 5);
             case "bench" -> notYet(err, "bench", 5);
             case "admin" -> notYet(err, "admin", 2);
@@ -66,7 +66,7 @@ public final class Main {
 
                 Subcommands:
                   hub      Start the hub (embedded PostgreSQL unless FLEETWIRE_DB_URL is set)
-                  agent    Run the device agent on this machine            (not yet: issue #4)
+                  agent    Run the device agent on this machine (--hub URL --token TOKEN; early: issue #4)
                   sim      Simulate a fleet of devices against a hub        (not yet: issue #5)
                   bench    Run the benchmark suite                          (not yet: issue #5)
                   admin    Administrative commands                          (not yet)

@@ -1,0 +1,107 @@
+package io.fleetwire.agent.internal.cli;
+
+import io.fleetwire.agent.HubAgent;
+import io.fleetwire.agent.internal.handlers.LinuxHandlers;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./fleetwire agent --hub URL --token TOKEN [--state-dir DIR] [--allow TYPE,…]}: runs the
+ * agent on this machine until it is stopped (SIGTERM / Ctrl-C) or the hub refuses its token.
+ * By default only harmless commands may run (buzz, broadcast_message, lock, unlock); {@code --allow}
+ * replaces that list, e.g. to permit {@code reboot}.
+ */
+public final class AgentMain {
+
+    static final Set<String> DEFAULT_ALLOWED = Set.of("buzz", "broadcast_message", "lock", "unlock");
+
+    private AgentMain() {
+    }
+
+    /** Parsed options, or the reason they are wrong. */
+    record Options(URI hub, String token, Path stateDir, Set<String> allowed) {
+    }
+
+    static Options parse(String[] args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option value pairs, got '" + a + "'");
+            }
+            String name = a.substring(2);
+            if (!Set.of("hub", "token", "state-dir", "allow").contains(name)) {
+                throw new IllegalArgumentException("unknown option --" + name);
+            }
+            values.put(name, args[++i]);
+        }
+        if (!values.containsKey("hub") || !values.containsKey("token")) {
+            throw new IllegalArgumentException("--hub and --token are required");
+        }
+        URI hub;
+        try {
+            hub = URI.create(values.get("hub"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--hub is not a URL: " + values.get("hub"));
+        }
+        Path state = Path.of(values.getOrDefault("state-dir", System.getProperty("user.home") + "/.fleetwire-agent"));
+        Set<String> allowed = values.containsKey("allow")
+                ? Set.copyOf(Arrays.stream(values.get("allow").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                : DEFAULT_ALLOWED;
+        return new Options(hub, values.get("token"), state, allowed);
+    }
+
+    /** Runs until stopped; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println("""
+                    Usage: ./fleetwire agent --hub http://HOST:8080 --token DEVICE_TOKEN [--state-dir DIR] [--allow TYPE,...]
+
+                      --state-dir  where started command ids and the hub's settings are kept (default ~/.fleetwire-agent)
+                      --allow      command types this device runs (default: buzz,broadcast_message,lock,unlock)""");
+            return 0;
+        }
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("fleetwire agent: " + e.getMessage() + " (see --help)");
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        HubAgent.Builder b = HubAgent.builder().hub(o.hub()).token(o.token()).stateDir(o.stateDir()).allowCommands(o.allowed())
+                .listener((from, to, why) -> {
+                    out.println("agent: " + to + " (" + why + ")");
+                    if (to == io.fleetwire.agent.ConnectionState.FAILED) {
+                        stopped.countDown();
+                    }
+                });
+        LinuxHandlers.all().forEach(b::handler);
+        HubAgent agent;
+        try {
+            agent = b.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("fleetwire agent: " + e.getMessage());
+            return 2;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }));
+        agent.start();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        agent.close();
+        return agent.state() == io.fleetwire.agent.ConnectionState.FAILED ? 1 : 0;
+    }
+}

@@ -1,0 +1,50 @@
+package io.fleetwire.agent.internal.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AgentMainTest {
+
+    @Test
+    void parse_readsHubTokenStateDirAndAllowList() {
+        var o = AgentMain.parse(new String[]{"--hub", "http://127.0.0.1:8080", "--token", "fwd_x", "--state-dir", "/tmp/a",
+                "--allow", "lock, reboot"});
+        assertThat(o.hub().toString()).isEqualTo("http://127.0.0.1:8080");
+        assertThat(o.token()).isEqualTo("fwd_x");
+        assertThat(o.stateDir()).isEqualTo(Path.of("/tmp/a"));
+        assertThat(o.allowed()).isEqualTo(Set.of("lock", "reboot"));
+    }
+
+    @Test
+    void parse_defaultsToHarmlessCommandsOnly() {
+        var o = AgentMain.parse(new String[]{"--hub", "http://h:1", "--token", "t"});
+        assertThat(o.allowed()).isEqualTo(AgentMain.DEFAULT_ALLOWED).doesNotContain("reboot", "clear_cache");
+        assertThat(o.stateDir().toString()).endsWith(".fleetwire-agent");
+    }
+
+    @Test
+    void parse_refusesMissingOrUnknownOptions() {
+        assertThatThrownBy(() -> AgentMain.parse(new String[]{"--hub", "http://h:1"})).hasMessageContaining("required");
+        assertThatThrownBy(() -> AgentMain.parse(new String[]{"--hub", "http://h:1", "--token", "t", "--bogus", "1"}))
+                .hasMessageContaining("--bogus");
+        assertThatThrownBy(() -> AgentMain.parse(new String[]{"--hub"})).hasMessageContaining("pairs");
+    }
+
+    @Test
+    void run_withBadArguments_exits2WithAClearMessage() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = AgentMain.run(new String[]{"--token", "t"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--hub and --token are required");
+        assertThat(AgentMain.run(new String[]{"--hub", "ftp://x", "--token", "t"}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err))).isEqualTo(2);
+        assertThat(err.toString()).contains("http(s)://");
+    }
+}
