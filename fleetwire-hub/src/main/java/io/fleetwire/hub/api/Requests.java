@@ -59,6 +59,19 @@ public final class Requests {
         throw new ApiException.BadRequest("'" + name + "' must be an integer between " + min + " and " + max);
     }
 
+    /** A numeric paging cursor (a previous page's {@code next}), or null when absent. */
+    public static Long pageCursor(RoutingContext ctx, String name) {
+        String v = ctx.request().getParam(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new ApiException.BadRequest("'" + name + "' must be the 'next' value of a previous page");
+        }
+    }
+
     /** Answers with the future's JSON; status 0 keeps a status the mapping function set. */
     public static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
         result.onSuccess(json -> {

@@ -1,6 +1,7 @@
 package io.fleetwire.hub.audit;
 
 import io.fleetwire.hub.api.ApiException;
+import io.fleetwire.hub.api.Requests;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -29,15 +30,7 @@ public final class AuditEndpoint {
 
     private void find(RoutingContext ctx) {
         int limit = queryInt(ctx, "limit", 1, 1000, 100);
-        Long before = null;
-        String b = ctx.request().getParam("before");
-        if (b != null) {
-            try {
-                before = Long.parseLong(b);
-            } catch (NumberFormatException e) {
-                throw new ApiException.BadRequest("'before' must be the 'next' value of a previous page");
-            }
-        }
+        Long before = Requests.pageCursor(ctx, "before");
         AuditLog.Query q = new AuditLog.Query(uuid(ctx, "device"), uuid(ctx, "command"), uuid(ctx, "job"),
                 text(ctx, "actor"), text(ctx, "action"), before, limit);
         reply(ctx, 200, audit.find(q).map(items -> {

@@ -1,6 +1,7 @@
 package io.fleetwire.hub.command;
 
 import io.fleetwire.hub.api.ApiException;
+import io.fleetwire.hub.api.Requests;
 import io.fleetwire.hub.api.Idempotency;
 import io.fleetwire.hub.api.Json;
 import io.fleetwire.hub.config.HubConfig;
@@ -93,15 +94,7 @@ public final class CommandEndpoint {
         DeviceId device = deviceId(ctx);
         int limit = queryInt(ctx, "limit", 1, 500, 100);
         Set<CommandStatus> statuses = statuses(ctx.request().getParam("status"));
-        Long before = null;
-        String b = ctx.request().getParam("before");
-        if (b != null) {
-            try {
-                before = Long.parseLong(b);
-            } catch (NumberFormatException e) {
-                throw new ApiException.BadRequest("'before' must be the 'next' value of a previous page");
-            }
-        }
+        Long before = Requests.pageCursor(ctx, "before");
         reply(ctx, 200, commands.service().list(device, statuses, before, limit).map(list -> {
             JsonObject out = new JsonObject().put("items", new JsonArray(list.stream().map(Command::toJson).toList()));
             if (list.size() == limit) {
