@@ -46,9 +46,11 @@ public final class HubAgent implements AutoCloseable {
     private final CommandRunner runner;
     private final SeenCommands seen;
     private final Outbox outbox;
+    private final TelemetrySource telemetrySource;
 
     private HubAgent(Builder b) {
         this.outbox = new MemoryOutbox(10_000);
+        this.telemetrySource = b.telemetry;
         SettingsFile settingsFile = new SettingsFile(b.stateDir.resolve("settings.json"));
         this.runtime = new AgentRuntime(outbox, b.replayPerSecond, settingsFile.read().orElse(null), settingsFile::write);
         this.connection = new HubConnection(new HubConnection.Config(socketUri(b.hub), b.token, b.backoffBase, b.backoffMax,
@@ -65,7 +67,7 @@ public final class HubAgent implements AutoCloseable {
 
     /** Connects (in the background) and keeps connecting until {@link #close()}. */
     public void start() {
-        runtime.start(connection, runner);
+        runtime.start(connection, runner, telemetrySource);
     }
 
     public ConnectionState state() {
@@ -121,6 +123,7 @@ public final class HubAgent implements AutoCloseable {
         private Duration backoffBase = Duration.ofSeconds(5);
         private Duration backoffMax = Duration.ofSeconds(300);
         private int replayPerSecond = 15;
+        private TelemetrySource telemetry;
 
         private Builder() {
         }
@@ -189,6 +192,12 @@ public final class HubAgent implements AutoCloseable {
                 throw new IllegalArgumentException("replayPerSecond must be at least 1");
             }
             this.replayPerSecond = perSecond;
+            return this;
+        }
+
+        /** Samples this device once per telemetry interval set by the hub (default: no telemetry). */
+        public Builder telemetry(TelemetrySource source) {
+            this.telemetry = Objects.requireNonNull(source, "source");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.fleetwire.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwire.hub.TestHub;
 import io.fleetwire.hub.config.ConfigKey;
 import io.fleetwire.protocol.Message;
@@ -32,7 +33,7 @@ class HubAgentTest {
 
     @BeforeAll
     static void startHub() {
-        hub = TestHub.start(Map.of(ConfigKey.COMMAND_ACK_TIMEOUT_SECONDS, "1"));
+        hub = TestHub.start(Map.of(ConfigKey.COMMAND_ACK_TIMEOUT_SECONDS, "1", ConfigKey.TELEMETRY_INTERVAL_SECONDS, "1"));
         api = hub.api();
     }
 
@@ -125,6 +126,20 @@ class HubAgentTest {
             Await.until("5 samples stored", Duration.ofSeconds(15), () -> TestDatabase.queryLong(hub.dbUrl(),
                     "SELECT count(*) FROM telemetry WHERE device_id = '" + device.id() + "'") == 5);
         }
+    }
+
+    @Test
+    void realTelemetryFromThisMachine_arrivesAtTheHubAtTheHubsInterval(@TempDir Path state) {
+        TestHub.DeviceHandle device = hub.createDevice("agent-sampler");
+        try (HubAgent agent = agent(device, state).telemetry(new io.fleetwire.agent.internal.telemetry.SystemSampler(
+                new io.fleetwire.agent.internal.telemetry.Hwmon(state.resolve("no-hwmon")))).build()) {
+            agent.start();
+            Await.until("samples with cpu.usage stored", Duration.ofSeconds(20), () -> TestDatabase.queryLong(hub.dbUrl(),
+                    "SELECT count(*) FROM telemetry t JOIN metric_sets m ON m.id = t.set_id"
+                            + " WHERE t.device_id = '" + device.id() + "' AND 'cpu.usage' = ANY(m.names)") >= 2);
+        }
+        JsonNode latest = api.get("/api/v1/devices/" + device.id()).body().path("latest");
+        assertThat(latest.path("metrics").path("memory.used_percent").asDouble()).isBetween(0.0, 100.0);
     }
 
     @Test

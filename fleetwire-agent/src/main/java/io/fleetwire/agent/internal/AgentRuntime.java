@@ -47,6 +47,8 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     private volatile boolean running = true;
     private Thread sender;
     private Thread heartbeat;
+    private Thread sampler;
+    private io.fleetwire.agent.TelemetrySource telemetrySource;
 
     public AgentRuntime(Outbox outbox, int replayPerSecond, Message.Settings initialSettings,
                         Consumer<Message.Settings> settingsSink) {
@@ -57,12 +59,16 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     }
 
     /** Wires the two parts that need this runtime to exist first, then starts the threads. */
-    public void start(HubConnection connection, CommandRunner runner) {
+    public void start(HubConnection connection, CommandRunner runner, io.fleetwire.agent.TelemetrySource telemetrySource) {
         this.connection = connection;
         this.runner = runner;
+        this.telemetrySource = telemetrySource;
         applySettings(settings);
         sender = Thread.ofVirtual().name("fleetwire-sender").start(this::drain);
         heartbeat = Thread.ofVirtual().name("fleetwire-heartbeat").start(this::beat);
+        if (telemetrySource != null) {
+            sampler = Thread.ofPlatform().name("fleetwire-telemetry").daemon().start(this::sampleLoop);
+        }
         connection.start();
     }
 
@@ -201,6 +207,32 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
         }
     }
 
+    /**
+     * One sample per telemetry interval, queued whether or not the hub is reachable. The interval is
+     * the hub's (seed 003): nothing is sampled until a welcome, or settings kept from an earlier run,
+     * say how often.
+     */
+    private void sampleLoop() {
+        while (running) {
+            Message.Settings s = settings;
+            if (s == null) {
+                sleepNanos(1_000_000_000L);
+                continue;
+            }
+            long started = System.nanoTime();
+            try {
+                Message.Sample sample = telemetrySource.sample();
+                if (sample != null) {
+                    telemetry(List.of(sample));
+                }
+            } catch (Exception e) {
+                log.warn("Taking a telemetry sample failed: {}", e.toString());
+            }
+            long left = Duration.ofSeconds(s.telemetryIntervalSeconds()).toNanos() - (System.nanoTime() - started);
+            sleepNanos(Math.max(0, left));
+        }
+    }
+
     private void wake() {
         synchronized (signal) {
             signal.notifyAll();
@@ -232,6 +264,9 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
         if (sender != null) {
             sender.interrupt();
             heartbeat.interrupt();
+            if (sampler != null) {
+                sampler.interrupt();
+            }
         }
     }
 }

@@ -84,6 +84,7 @@ public final class AgentMain {
                     }
                 });
         LinuxHandlers.all().forEach(b::handler);
+        b.telemetry(new io.fleetwire.agent.internal.telemetry.SystemSampler(io.fleetwire.agent.internal.telemetry.Hwmon.system()));
         HubAgent agent;
         try {
             agent = b.build();
