@@ -47,6 +47,7 @@ public final class HubAgent implements AutoCloseable {
     private final SeenCommands seen;
     private final Outbox outbox;
     private final TelemetrySource telemetrySource;
+    private final io.fleetwire.agent.internal.poll.FallbackPoller poller;
 
     private HubAgent(Builder b) {
         this.outbox = new MemoryOutbox(10_000);
@@ -59,6 +60,9 @@ public final class HubAgent implements AutoCloseable {
         this.seen = new SeenCommands(b.stateDir.resolve("commands-started"), Clock.systemUTC());
         this.runner = new CommandRunner(b.handlers, b.schemas, b.allowed, seen, b.commandTimeout, Clock.systemUTC(),
                 runtime::hubOffset, runtime::result);
+        this.poller = new io.fleetwire.agent.internal.poll.FallbackPoller(new io.fleetwire.agent.internal.poll.FallbackPoller.Config(
+                URI.create(httpBase(b.hub)), b.token, b.fallbackAfter, b.pollInterval), connection::state, runner, outbox,
+                runtime::receipt);
     }
 
     public static Builder builder() {
@@ -68,6 +72,7 @@ public final class HubAgent implements AutoCloseable {
     /** Connects (in the background) and keeps connecting until {@link #close()}. */
     public void start() {
         runtime.start(connection, runner, telemetrySource);
+        poller.start();
     }
 
     public ConnectionState state() {
@@ -92,11 +97,18 @@ public final class HubAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        poller.close();
         connection.close();
         runtime.close();
         runner.close();
         seen.close();
         outbox.close();
+    }
+
+    /** The hub's HTTP base, {@code http(s)://host:port/}, for fallback polling. */
+    static String httpBase(URI hub) {
+        String scheme = hub.getScheme().equals("wss") || hub.getScheme().equals("https") ? "https" : "http";
+        return scheme + "://" + hub.getAuthority() + "/";
     }
 
     /** {@code http(s)://host:port} (or a ws URI) to the hub's device socket URI. */
@@ -124,6 +136,8 @@ public final class HubAgent implements AutoCloseable {
         private Duration backoffMax = Duration.ofSeconds(300);
         private int replayPerSecond = 15;
         private TelemetrySource telemetry;
+        private Duration fallbackAfter = Duration.ofSeconds(60);
+        private Duration pollInterval = Duration.ofMinutes(5);
 
         private Builder() {
         }
@@ -198,6 +212,19 @@ public final class HubAgent implements AutoCloseable {
         /** Samples this device once per telemetry interval set by the hub (default: no telemetry). */
         public Builder telemetry(TelemetrySource source) {
             this.telemetry = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Fallback polling (seed 000): once the socket has been down for {@code after}, fetch commands
+         * over HTTP every {@code interval} (defaults 60 s and 5 min).
+         */
+        public Builder fallbackPolling(Duration after, Duration interval) {
+            if (after.isNegative() || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("fallback polling needs a non-negative delay and a positive interval");
+            }
+            this.fallbackAfter = after;
+            this.pollInterval = interval;
             return this;
         }
 

@@ -143,6 +143,33 @@ class HubAgentTest {
     }
 
     @Test
+    void whenTheSocketIsBlocked_commandsArriveByFallbackPolling_andRunOnce(@TempDir Path state) {
+        TestHub.DeviceHandle device = hub.createDevice("agent-polls");
+        AtomicInteger runs = new AtomicInteger();
+        // A path with no WebSocket behind it stands for a proxy that blocks the upgrade; plain HTTP still works.
+        try (HubAgent agent = HubAgent.builder().hub(URI.create(hub.httpUrl() + "/ws/blocked")).token(device.token())
+                .stateDir(state).backoff(Duration.ofMillis(200), Duration.ofSeconds(1))
+                .fallbackPolling(Duration.ZERO, Duration.ofMillis(300))
+                .handler("buzz", r -> {
+                    runs.incrementAndGet();
+                    return CommandOutcome.succeeded(null);
+                }).build()) {
+            agent.start();
+            String id = api.post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"buzz\"}").body().path("id").asText();
+            Await.until("command succeeded over HTTP", Duration.ofSeconds(15), () -> status(id).equals("succeeded"));
+            JsonNode done = api.get("/api/v1/commands/" + id).body();
+            assertThat(done.path("deliveredVia").asText()).isEqualTo("http");
+            assertThat(agent.state()).isNotEqualTo(ConnectionState.OPEN);
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        assertThat(runs.get()).isEqualTo(1);
+    }
+
+    @Test
     void aRefusedToken_orARevokedDevice_stopsTheAgentForGood(@TempDir Path state) {
         TestHub.DeviceHandle device = hub.createDevice("agent-revoked");
         List<ConnectionState> states = new CopyOnWriteArrayList<>();

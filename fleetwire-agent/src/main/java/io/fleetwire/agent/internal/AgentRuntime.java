@@ -87,6 +87,11 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
                 outcome.succeeded() ? CommandStatus.SUCCEEDED : CommandStatus.FAILED, outcome.output(), outcome.error()));
     }
 
+    /** Queues the receipt of a command, whichever way it came. */
+    public void receipt(Message.Command command) {
+        append(Outbox.Kind.RELIABLE, seq -> new Message.CommandAck(seq, command.id()));
+    }
+
     /** Queues telemetry; returns its seq. */
     public long telemetry(List<Message.Sample> samples) {
         return append(Outbox.Kind.TELEMETRY, seq -> new Message.Telemetry(seq, samples));
@@ -127,7 +132,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
                 applySettings(w.settings());
             }
             case Message.Command c -> {
-                append(Outbox.Kind.RELIABLE, seq -> new Message.CommandAck(seq, c.id()));
+                receipt(c);
                 runner.accept(c);
             }
             case Message.CommandCancel c -> runner.cancel(c.id());

@@ -1,0 +1,173 @@
+package io.fleetwire.agent.internal.poll;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetwire.agent.ConnectionState;
+import io.fleetwire.agent.internal.command.CommandRunner;
+import io.fleetwire.agent.internal.outbox.Outbox;
+import io.fleetwire.protocol.Message;
+import io.fleetwire.protocol.MessageCodec;
+import io.fleetwire.protocol.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Seed 000's fallback: when the socket has been down longer than {@code after}, fetch pending
+ * commands over HTTP every {@code interval} ({@code GET /api/v1/agent/commands}) and report
+ * receipts and results over HTTP ({@code POST …/{id}/ack}, {@code …/result}). The socket and this
+ * may both run: commands go through the same run-once {@link CommandRunner}, and receipts and
+ * results leave the outbox once the hub took them either way.
+ *
+ * <p>Threading: one virtual thread of its own.
+ */
+public final class FallbackPoller implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FallbackPoller.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** When to poll and where. */
+    public record Config(URI hubHttp, String token, Duration after, Duration interval) {
+    }
+
+    private final Config config;
+    private final Supplier<ConnectionState> state;
+    private final CommandRunner runner;
+    private final Outbox outbox;
+    private final java.util.function.Consumer<Message.Command> receipt;
+    private final MessageCodec codec = new MessageCodec();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private volatile boolean running = true;
+    private Thread thread;
+
+    /**
+     * @param receipt queues the receipt of a fetched command in the outbox (as the socket path does)
+     */
+    public FallbackPoller(Config config, Supplier<ConnectionState> state, CommandRunner runner, Outbox outbox,
+                          java.util.function.Consumer<Message.Command> receipt) {
+        this.config = config;
+        this.state = state;
+        this.runner = runner;
+        this.outbox = outbox;
+        this.receipt = receipt;
+    }
+
+    public void start() {
+        thread = Thread.ofVirtual().name("fleetwire-poller").start(this::loop);
+    }
+
+    private void loop() {
+        long downSince = System.nanoTime();
+        long lastPoll = 0;
+        while (running) {
+            ConnectionState s = state.get();
+            long now = System.nanoTime();
+            if (s == ConnectionState.OPEN || s == ConnectionState.FAILED || s == ConnectionState.CLOSED) {
+                downSince = now;
+            } else if (now - downSince >= config.after().toNanos() && now - lastPoll >= config.interval().toNanos()) {
+                lastPoll = now;
+                try {
+                    pollOnce();
+                } catch (IOException e) {
+                    log.info("Fallback poll failed: {}", e.toString());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** One cycle: report what waits, fetch what is pending, run it, report again. */
+    void pollOnce() throws IOException, InterruptedException {
+        report();
+        HttpResponse<String> r = http.send(request("/api/v1/agent/commands").GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            log.info("Fallback poll answered {}: {}", r.statusCode(), r.body());
+            return;
+        }
+        for (JsonNode item : JSON.readTree(r.body()).path("items")) {
+            try {
+                if (codec.decode(item.toString()) instanceof Message.Command c) {
+                    receipt.accept(c);
+                    runner.accept(c);
+                }
+            } catch (ProtocolException e) {
+                log.warn("Polled command not understood: {}", e.getMessage());
+            }
+        }
+        report();
+    }
+
+    /** Posts every waiting receipt and result over HTTP; each leaves the outbox once the hub has answered for good. */
+    private void report() throws IOException, InterruptedException {
+        long after = 0;
+        List<Outbox.Entry> entries;
+        while (!(entries = outbox.pending(after, 500)).isEmpty()) {
+            after = entries.getLast().seq();
+            for (Outbox.Entry e : entries) {
+                if (!reported(e)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Reports one entry if it is a receipt or result; false when the hub could not take it now. */
+    private boolean reported(Outbox.Entry e) throws IOException, InterruptedException {
+        {
+            HttpRequest.Builder req;
+            switch (e.message()) {
+                case Message.CommandAck a -> req = request("/api/v1/agent/commands/" + a.id() + "/ack")
+                        .POST(HttpRequest.BodyPublishers.noBody());
+                case Message.CommandResult res -> {
+                    var body = JSON.createObjectNode().put("status", res.status().wireName());
+                    if (res.output() != null) {
+                        body.set("output", res.output());
+                    }
+                    if (res.error() != null) {
+                        body.put("error", res.error());
+                    }
+                    req = request("/api/v1/agent/commands/" + res.id() + "/result")
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+                }
+                default -> {
+                    return true;
+                }
+            }
+            int status = http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status == 200 || status == 404 || status == 409 || status == 400) {
+                outbox.ack(e.seq());
+                return true;
+            }
+            log.info("Reporting {} over HTTP answered {}; will retry", e.message().type(), status);
+            return false;
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(config.hubHttp().resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + config.token());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}
