@@ -1,6 +1,7 @@
 package io.fleetwire.agent;
 
 import io.fleetwire.agent.internal.AgentRuntime;
+import io.fleetwire.agent.internal.HubUris;
 import io.fleetwire.agent.internal.SettingsFile;
 import io.fleetwire.agent.internal.command.CommandRunner;
 import io.fleetwire.agent.internal.command.SeenCommands;
@@ -54,14 +55,14 @@ public final class HubAgent implements AutoCloseable {
         this.telemetrySource = b.telemetry;
         SettingsFile settingsFile = new SettingsFile(b.stateDir.resolve("settings.json"));
         this.runtime = new AgentRuntime(outbox, b.replayPerSecond, settingsFile.read().orElse(null), settingsFile::write);
-        this.connection = new HubConnection(new HubConnection.Config(socketUri(b.hub), b.token, b.backoffBase, b.backoffMax,
+        this.connection = new HubConnection(new HubConnection.Config(HubUris.socket(b.hub), b.token, b.backoffBase, b.backoffMax,
                 Duration.ofSeconds(60), Duration.ofSeconds(10)), runtime, b.listener,
                 new Backoff(b.backoffBase, b.backoffMax, new SecureRandom()));
         this.seen = new SeenCommands(b.stateDir.resolve("commands-started"), Clock.systemUTC());
         this.runner = new CommandRunner(b.handlers, b.schemas, b.allowed, seen, b.commandTimeout, Clock.systemUTC(),
                 runtime::hubOffset, runtime::result);
         this.poller = new io.fleetwire.agent.internal.poll.FallbackPoller(new io.fleetwire.agent.internal.poll.FallbackPoller.Config(
-                URI.create(httpBase(b.hub)), b.token, b.fallbackAfter, b.pollInterval), connection::state, runner, outbox,
+                HubUris.http(b.hub), b.token, b.fallbackAfter, b.pollInterval), connection::state, runner, outbox,
                 runtime::receipt);
     }
 
@@ -103,23 +104,6 @@ public final class HubAgent implements AutoCloseable {
         runner.close();
         seen.close();
         outbox.close();
-    }
-
-    /** The hub's HTTP base, {@code http(s)://host:port/}, for fallback polling. */
-    static String httpBase(URI hub) {
-        String scheme = hub.getScheme().equals("wss") || hub.getScheme().equals("https") ? "https" : "http";
-        return scheme + "://" + hub.getAuthority() + "/";
-    }
-
-    /** {@code http(s)://host:port} (or a ws URI) to the hub's device socket URI. */
-    static URI socketUri(URI hub) {
-        String scheme = switch (hub.getScheme() == null ? "" : hub.getScheme()) {
-            case "http", "ws" -> "ws";
-            case "https", "wss" -> "wss";
-            default -> throw new IllegalArgumentException("hub URI must be http(s):// or ws(s)://, not " + hub);
-        };
-        String path = hub.getPath() == null || hub.getPath().isEmpty() || hub.getPath().equals("/") ? "/ws/agent" : hub.getPath();
-        return URI.create(scheme + "://" + hub.getAuthority() + path);
     }
 
     /** Settings for a {@link HubAgent}; {@link #hub}, {@link #token} and {@link #stateDir} are required. */
@@ -232,7 +216,7 @@ public final class HubAgent implements AutoCloseable {
             if (hub == null || token == null || stateDir == null) {
                 throw new IllegalStateException("hub, token and stateDir are required");
             }
-            socketUri(hub);
+            HubUris.socket(hub);
             return new HubAgent(this);
         }
     }

@@ -26,7 +26,8 @@ public final class AgentMain {
     }
 
     /** Parsed options, or the reason they are wrong. */
-    record Options(URI hub, String token, Path stateDir, Set<String> allowed) {
+    /** {@code token} or {@code enroll} may be null (not both, unless a token was kept from an enrollment). */
+    record Options(URI hub, String token, String enroll, Path stateDir, Set<String> allowed) {
     }
 
     static Options parse(String[] args) {
@@ -37,13 +38,16 @@ public final class AgentMain {
                 throw new IllegalArgumentException("expected --option value pairs, got '" + a + "'");
             }
             String name = a.substring(2);
-            if (!Set.of("hub", "token", "state-dir", "allow").contains(name)) {
+            if (!Set.of("hub", "token", "enroll", "state-dir", "allow").contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name);
             }
             values.put(name, args[++i]);
         }
-        if (!values.containsKey("hub") || !values.containsKey("token")) {
-            throw new IllegalArgumentException("--hub and --token are required");
+        if (!values.containsKey("hub")) {
+            throw new IllegalArgumentException("--hub is required");
+        }
+        if (values.containsKey("token") && values.containsKey("enroll")) {
+            throw new IllegalArgumentException("give --token or --enroll, not both");
         }
         URI hub;
         try {
@@ -55,15 +59,18 @@ public final class AgentMain {
         Set<String> allowed = values.containsKey("allow")
                 ? Set.copyOf(Arrays.stream(values.get("allow").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 : DEFAULT_ALLOWED;
-        return new Options(hub, values.get("token"), state, allowed);
+        return new Options(hub, values.get("token"), values.get("enroll"), state, allowed);
     }
 
     /** Runs until stopped; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.println("""
-                    Usage: ./fleetwire agent --hub http://HOST:8080 --token DEVICE_TOKEN [--state-dir DIR] [--allow TYPE,...]
+                    Usage: ./fleetwire agent --hub http://HOST:8080 (--token DEVICE_TOKEN | --enroll ENROLLMENT_TOKEN)
+                                             [--state-dir DIR] [--allow TYPE,...]
 
+                      --enroll     register this machine (hostname, OS, sensors, fans) and keep the device token in
+                                   the state directory; later starts need neither option
                       --state-dir  where started command ids and the hub's settings are kept (default ~/.fleetwire-agent)
                       --allow      command types this device runs (default: buzz,broadcast_message,lock,unlock)""");
             return 0;
@@ -75,8 +82,28 @@ public final class AgentMain {
             err.println("fleetwire agent: " + e.getMessage() + " (see --help)");
             return 2;
         }
+        String token = o.token();
+        if (token == null) {
+            try {
+                token = io.fleetwire.agent.internal.enroll.Enrollment.storedToken(o.stateDir()).orElse(null);
+                if (token == null && o.enroll() != null) {
+                    token = io.fleetwire.agent.internal.enroll.Enrollment.enroll(io.fleetwire.agent.internal.HubUris.http(o.hub()),
+                            o.enroll(), o.stateDir(),
+                            io.fleetwire.agent.internal.telemetry.Hwmon.system(), LinuxHandlers.all().keySet());
+                    out.println("agent: enrolled; the device token is kept in " + o.stateDir());
+                }
+            } catch (RuntimeException e) {
+                err.println("fleetwire agent: " + e.getMessage());
+                return 1;
+            }
+            if (token == null) {
+                err.println("fleetwire agent: give --token DEVICE_TOKEN or --enroll ENROLLMENT_TOKEN (nothing kept in "
+                        + o.stateDir() + " yet)");
+                return 2;
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        HubAgent.Builder b = HubAgent.builder().hub(o.hub()).token(o.token()).stateDir(o.stateDir()).allowCommands(o.allowed())
+        HubAgent.Builder b = HubAgent.builder().hub(o.hub()).token(token).stateDir(o.stateDir()).allowCommands(o.allowed())
                 .listener((from, to, why) -> {
                     out.println("agent: " + to + " (" + why + ")");
                     if (to == io.fleetwire.agent.ConnectionState.FAILED) {

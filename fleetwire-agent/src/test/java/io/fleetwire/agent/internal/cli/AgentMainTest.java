@@ -31,7 +31,9 @@ class AgentMainTest {
 
     @Test
     void parse_refusesMissingOrUnknownOptions() {
-        assertThatThrownBy(() -> AgentMain.parse(new String[]{"--hub", "http://h:1"})).hasMessageContaining("required");
+        assertThatThrownBy(() -> AgentMain.parse(new String[]{"--token", "t"})).hasMessageContaining("--hub is required");
+        assertThatThrownBy(() -> AgentMain.parse(new String[]{"--hub", "http://h:1", "--token", "t", "--enroll", "e"}))
+                .hasMessageContaining("not both");
         assertThatThrownBy(() -> AgentMain.parse(new String[]{"--hub", "http://h:1", "--token", "t", "--bogus", "1"}))
                 .hasMessageContaining("--bogus");
         assertThatThrownBy(() -> AgentMain.parse(new String[]{"--hub"})).hasMessageContaining("pairs");
@@ -42,7 +44,7 @@ class AgentMainTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = AgentMain.run(new String[]{"--token", "t"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--hub and --token are required");
+        assertThat(err.toString()).contains("--hub is required");
         assertThat(AgentMain.run(new String[]{"--hub", "ftp://x", "--token", "t"}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err))).isEqualTo(2);
         assertThat(err.toString()).contains("http(s)://");
