@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code ./fleetwire agent --hub URL --token TOKEN [--state-dir DIR] [--allow TYPE,…]}: runs the
  * agent on this machine until it is stopped (SIGTERM / Ctrl-C) or the hub refuses its token.
  * By default only harmless commands may run (buzz, broadcast_message, lock, unlock); {@code --allow}
- * replaces that list, e.g. to permit {@code reboot}.
+ * replaces that list, e.g. to permit {@code reboot} or fan control ({@code set_fan_speed},
+ * {@code apply_fan_profile}: fans return to automatic when the hub is unreachable for 5 minutes).
  */
 public final class AgentMain {
 
@@ -111,6 +112,11 @@ public final class AgentMain {
                     }
                 });
         LinuxHandlers.all().forEach(b::handler);
+        java.util.concurrent.atomic.AtomicReference<HubAgent> self = new java.util.concurrent.atomic.AtomicReference<>();
+        io.fleetwire.agent.internal.handlers.FanControl fans = new io.fleetwire.agent.internal.handlers.FanControl(
+                java.nio.file.Path.of("/sys/class/hwmon"), java.time.Duration.ofMinutes(5),
+                () -> self.get() != null && self.get().state() == io.fleetwire.agent.ConnectionState.OPEN);
+        b.handler("set_fan_speed", fans::setFanSpeed).handler("apply_fan_profile", fans::applyProfile);
         b.telemetry(new io.fleetwire.agent.internal.telemetry.SystemSampler(io.fleetwire.agent.internal.telemetry.Hwmon.system()));
         HubAgent agent;
         try {
@@ -119,8 +125,10 @@ public final class AgentMain {
             err.println("fleetwire agent: " + e.getMessage());
             return 2;
         }
+        self.set(agent);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
+            fans.close();
             stopped.countDown();
         }));
         agent.start();
@@ -130,6 +138,7 @@ public final class AgentMain {
             Thread.currentThread().interrupt();
         }
         agent.close();
+        fans.close();
         return agent.state() == io.fleetwire.agent.ConnectionState.FAILED ? 1 : 0;
     }
 }
