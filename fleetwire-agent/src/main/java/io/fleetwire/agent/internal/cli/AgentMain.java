@@ -117,6 +117,19 @@ public final class AgentMain {
                 java.nio.file.Path.of("/sys/class/hwmon"), java.time.Duration.ofMinutes(5),
                 () -> self.get() != null && self.get().state() == io.fleetwire.agent.ConnectionState.OPEN);
         b.handler("set_fan_speed", fans::setFanSpeed).handler("apply_fan_profile", fans::applyProfile);
+        io.fleetwire.agent.internal.handlers.SshAccess ssh = io.fleetwire.agent.internal.handlers.SshAccess.system();
+        b.handler("ssh_access", ssh::grant);
+        // Expired SSH grants go at start and every minute, whoever granted them and whenever.
+        Thread.ofVirtual().name("fleetwire-ssh-expiry").start(() -> {
+            while (true) {
+                ssh.sweep(io.fleetwire.agent.internal.handlers.SshAccess.localUsers());
+                try {
+                    Thread.sleep(java.time.Duration.ofMinutes(1));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
         b.telemetry(new io.fleetwire.agent.internal.telemetry.SystemSampler(io.fleetwire.agent.internal.telemetry.Hwmon.system()));
         HubAgent agent;
         try {
