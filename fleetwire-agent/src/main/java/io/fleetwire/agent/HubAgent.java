@@ -51,7 +51,9 @@ public final class HubAgent implements AutoCloseable {
     private final io.fleetwire.agent.internal.poll.FallbackPoller poller;
 
     private HubAgent(Builder b) {
-        this.outbox = new MemoryOutbox(10_000);
+        this.outbox = b.memoryQueue > 0 ? new MemoryOutbox(b.memoryQueue)
+                : new io.fleetwire.agent.internal.outbox.DiskOutbox(io.fleetwire.agent.internal.queue.DiskQueueConfig
+                .defaults(b.stateDir.resolve("queue")).withBudgetBytes(b.queueBudgetBytes));
         this.telemetrySource = b.telemetry;
         SettingsFile settingsFile = new SettingsFile(b.stateDir.resolve("settings.json"));
         this.runtime = new AgentRuntime(outbox, b.replayPerSecond, settingsFile.read().orElse(null), settingsFile::write);
@@ -120,6 +122,8 @@ public final class HubAgent implements AutoCloseable {
         private Duration backoffMax = Duration.ofSeconds(300);
         private int replayPerSecond = 15;
         private TelemetrySource telemetry;
+        private long queueBudgetBytes = io.fleetwire.agent.internal.queue.DiskQueueConfig.DEFAULT_BUDGET_BYTES;
+        private int memoryQueue;
         private Duration fallbackAfter = Duration.ofSeconds(60);
         private Duration pollInterval = Duration.ofMinutes(5);
 
@@ -196,6 +200,30 @@ public final class HubAgent implements AutoCloseable {
         /** Samples this device once per telemetry interval set by the hub (default: no telemetry). */
         public Builder telemetry(TelemetrySource source) {
             this.telemetry = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Disk space for messages waiting for the hub (default 64 MiB, in {@code stateDir/queue}). When
+         * it is full the oldest telemetry is dropped, and counted; command receipts and results never are.
+         */
+        public Builder queueBudgetBytes(long bytes) {
+            if (bytes < 1 << 20) {
+                throw new IllegalArgumentException("the queue budget must be at least 1 MiB");
+            }
+            this.queueBudgetBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Keeps waiting messages in memory (at most {@code capacity}) instead of on disk: they are lost
+         * with the process. For simulators and tests that run many agents in one process.
+         */
+        public Builder inMemoryQueue(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("capacity must be at least 1");
+            }
+            this.memoryQueue = capacity;
             return this;
         }
 

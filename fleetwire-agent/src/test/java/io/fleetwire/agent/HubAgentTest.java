@@ -170,6 +170,32 @@ class HubAgentTest {
     }
 
     @Test
+    void telemetryQueuedWhileTheHubIsUnreachable_survivesAnAgentRestart_andArrivesOnce(@TempDir Path state) throws Exception {
+        TestHub.DeviceHandle device = hub.createDevice("agent-offline-queue");
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Instant t = Instant.now().minusSeconds(60);
+        try (HubAgent offline = HubAgent.builder().hub(URI.create("http://127.0.0.1:" + closedPort)).token(device.token())
+                .stateDir(state).backoff(Duration.ofMillis(200), Duration.ofSeconds(1)).build()) {
+            offline.start();
+            for (int i = 0; i < 7; i++) {
+                offline.sendTelemetry(List.of(new Message.Sample(t.plusSeconds(i), Map.of("queued", (double) i), List.of(),
+                        List.of(), Map.of(), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
+            }
+        }
+        try (HubAgent online = agent(device, state).build()) {
+            online.start();
+            Await.until("7 queued samples stored", Duration.ofSeconds(15), () -> TestDatabase.queryLong(hub.dbUrl(),
+                    "SELECT count(*) FROM telemetry WHERE device_id = '" + device.id() + "'") == 7);
+            Thread.sleep(1_500);
+        }
+        assertThat(TestDatabase.queryLong(hub.dbUrl(), "SELECT count(*) FROM telemetry WHERE device_id = '" + device.id() + "'"))
+                .isEqualTo(7);
+    }
+
+    @Test
     void aRefusedToken_orARevokedDevice_stopsTheAgentForGood(@TempDir Path state) {
         TestHub.DeviceHandle device = hub.createDevice("agent-revoked");
         List<ConnectionState> states = new CopyOnWriteArrayList<>();

@@ -39,6 +39,12 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     private final int replayPerSecond;
     private final Consumer<Message.Settings> settingsSink;
     private final AtomicInteger generation = new AtomicInteger();
+    /** Commands from the socket, handled one after another on one virtual thread. */
+    private final java.util.concurrent.ThreadPoolExecutor inbox = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1_000),
+            Thread.ofVirtual().name("fleetwire-inbox").factory(),
+            // Full (a hub sending faster than the disk takes it): the socket thread does the work, which slows reading.
+            new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
     private final Object signal = new Object();
     private HubConnection connection;
     private CommandRunner runner;
@@ -131,11 +137,12 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
                 hubOffset = Duration.between(Instant.now(), w.serverTime());
                 applySettings(w.settings());
             }
-            case Message.Command c -> {
+            // Both write to disk (the receipt to the outbox, the id to the run-once journal): off the socket thread, in order.
+            case Message.Command c -> inbox.execute(() -> {
                 receipt(c);
                 runner.accept(c);
-            }
-            case Message.CommandCancel c -> runner.cancel(c.id());
+            });
+            case Message.CommandCancel c -> inbox.execute(() -> runner.cancel(c.id()));
             case Message.Ack a -> outbox.ack(a.seq());
             case Message.Ping p -> connection.send(codec.encode(new Message.Pong(p.ts())));
             case Message.Pong p -> { }
@@ -265,6 +272,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        inbox.shutdownNow();
         wake();
         if (sender != null) {
             sender.interrupt();
