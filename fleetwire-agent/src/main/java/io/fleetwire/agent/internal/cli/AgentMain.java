@@ -57,10 +57,31 @@ public final class AgentMain {
             throw new IllegalArgumentException("--hub is not a URL: " + values.get("hub"));
         }
         Path state = Path.of(values.getOrDefault("state-dir", System.getProperty("user.home") + "/.fleetwire-agent"));
-        Set<String> allowed = values.containsKey("allow")
-                ? Set.copyOf(Arrays.stream(values.get("allow").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
-                : DEFAULT_ALLOWED;
+        Set<String> allowed = values.containsKey("allow") ? list(values.get("allow")) : policyAllowList(state);
         return new Options(hub, values.get("token"), values.get("enroll"), state, allowed);
+    }
+
+    private static Set<String> list(String csv) {
+        return Set.copyOf(Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+    }
+
+    /**
+     * The local security policy, the only setting the hub cannot change (issue #4): {@code allow=} in
+     * {@code <state dir>/policy.properties}, else {@link #DEFAULT_ALLOWED}.
+     */
+    static Set<String> policyAllowList(Path stateDir) {
+        Path file = stateDir.resolve("policy.properties");
+        if (!java.nio.file.Files.exists(file)) {
+            return DEFAULT_ALLOWED;
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(file)) {
+            p.load(in);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        String allow = p.getProperty("allow");
+        return allow == null ? DEFAULT_ALLOWED : list(allow);
     }
 
     /** Runs until stopped; returns the exit code. */
@@ -73,7 +94,8 @@ public final class AgentMain {
                       --enroll     register this machine (hostname, OS, sensors, fans) and keep the device token in
                                    the state directory; later starts need neither option
                       --state-dir  where started command ids and the hub's settings are kept (default ~/.fleetwire-agent)
-                      --allow      command types this device runs (default: buzz,broadcast_message,lock,unlock)""");
+                      --allow      command types this device runs; overrides allow= in <state dir>/policy.properties
+                                   (default: buzz,broadcast_message,lock,unlock)""");
             return 0;
         }
         Options o;

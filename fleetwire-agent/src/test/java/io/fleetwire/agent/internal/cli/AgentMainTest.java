@@ -30,6 +30,16 @@ class AgentMainTest {
     }
 
     @Test
+    void theAllowListComesFromThePolicyFile_unlessGivenOnTheCommandLine(@org.junit.jupiter.api.io.TempDir Path state)
+            throws Exception {
+        java.nio.file.Files.writeString(state.resolve("policy.properties"), "# local security policy\nallow = lock, set_fan_speed\n");
+        assertThat(AgentMain.parse(new String[]{"--hub", "http://h:1", "--token", "t", "--state-dir", state.toString()}).allowed())
+                .isEqualTo(Set.of("lock", "set_fan_speed"));
+        assertThat(AgentMain.parse(new String[]{"--hub", "http://h:1", "--token", "t", "--state-dir", state.toString(),
+                "--allow", "buzz"}).allowed()).isEqualTo(Set.of("buzz"));
+    }
+
+    @Test
     void parse_refusesMissingOrUnknownOptions() {
         assertThatThrownBy(() -> AgentMain.parse(new String[]{"--token", "t"})).hasMessageContaining("--hub is required");
         assertThatThrownBy(() -> AgentMain.parse(new String[]{"--hub", "http://h:1", "--token", "t", "--enroll", "e"}))
