@@ -2,15 +2,15 @@ package io.fleetwire.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwire.hub.TestHub;
+import io.fleetwire.hub.TestHubExtension;
 import io.fleetwire.hub.config.ConfigKey;
 import io.fleetwire.protocol.Message;
 import io.fleetwire.testkit.ApiClient;
 import io.fleetwire.testkit.Await;
 import io.fleetwire.testkit.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -28,34 +28,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("integration")
 class HubAgentTest {
 
-    private static TestHub hub;
-    private static ApiClient api;
-
-    @BeforeAll
-    static void startHub() {
-        hub = TestHub.start(Map.of(ConfigKey.COMMAND_ACK_TIMEOUT_SECONDS, "1", ConfigKey.TELEMETRY_INTERVAL_SECONDS, "1"));
-        api = hub.api();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    @RegisterExtension
+    static final TestHubExtension HUB = new TestHubExtension(Map.of(ConfigKey.COMMAND_ACK_TIMEOUT_SECONDS, "1", ConfigKey.TELEMETRY_INTERVAL_SECONDS, "1"));
 
     private static HubAgent.Builder agent(TestHub.DeviceHandle device, Path stateDir) {
-        return HubAgent.builder().hub(URI.create(hub.httpUrl())).token(device.token()).stateDir(stateDir)
+        return HubAgent.builder().hub(URI.create(HUB.hub().httpUrl())).token(device.token()).stateDir(stateDir)
                 .backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
     }
 
     private static String status(String command) {
-        return api.get("/api/v1/commands/" + command).body().path("status").asText();
+        return HUB.api().get("/api/v1/commands/" + command).body().path("status").asText();
     }
 
     @Test
     void commandForAConnectedAgent_runsOnItsHandler_andTheHubSeesTheResult(@TempDir Path state) {
-        TestHub.DeviceHandle device = hub.createDevice("agent-runs");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("agent-runs");
         AtomicInteger runs = new AtomicInteger();
         try (HubAgent agent = agent(device, state).handler("set_fan_speed", request -> {
             runs.incrementAndGet();
@@ -64,10 +51,10 @@ class HubAgentTest {
         }).build()) {
             agent.start();
             Await.until("agent open", Duration.ofSeconds(10), () -> agent.state() == ConnectionState.OPEN);
-            String id = api.post("/api/v1/devices/" + device.id() + "/commands",
+            String id = HUB.api().post("/api/v1/devices/" + device.id() + "/commands",
                     "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu\",\"percent\":55}}").body().path("id").asText();
             Await.until("command succeeded", Duration.ofSeconds(10), () -> status(id).equals("succeeded"));
-            assertThat(api.get("/api/v1/commands/" + id).body().path("output").path("percent").asInt()).isEqualTo(55);
+            assertThat(HUB.api().get("/api/v1/commands/" + id).body().path("output").path("percent").asInt()).isEqualTo(55);
             assertThat(runs.get()).isEqualTo(1);
             assertThat(agent.settings()).hasValueSatisfying(s -> assertThat(s.heartbeatSeconds()).isEqualTo(30));
         }
@@ -75,7 +62,7 @@ class HubAgentTest {
 
     @Test
     void commandDeliveredAgainAfterAnAgentRestart_doesNotRunAgain(@TempDir Path state) {
-        TestHub.DeviceHandle device = hub.createDevice("agent-once");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("agent-once");
         AtomicInteger runs = new AtomicInteger();
         CommandHandler lock = request -> {
             runs.incrementAndGet();
@@ -85,11 +72,11 @@ class HubAgentTest {
         try (HubAgent agent = agent(device, state).handler("lock", lock).build()) {
             agent.start();
             Await.until("agent open", Duration.ofSeconds(10), () -> agent.state() == ConnectionState.OPEN);
-            id = api.post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"lock\"}").body().path("id").asText();
+            id = HUB.api().post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"lock\"}").body().path("id").asText();
             Await.until("command succeeded", Duration.ofSeconds(10), () -> status(id).equals("succeeded"));
         }
         // As if the hub had lost everything after sending it: the command is 'sent' again.
-        TestDatabase.queryLong(hub.dbUrl(), "WITH u AS (UPDATE device_commands SET status = 'sent', delivered_at = NULL,"
+        TestDatabase.queryLong(HUB.hub().dbUrl(), "WITH u AS (UPDATE device_commands SET status = 'sent', delivered_at = NULL,"
                 + " finished_at = NULL WHERE id = '" + id + "' RETURNING 1) SELECT count(*) FROM u");
         try (HubAgent agent = agent(device, state).handler("lock", lock).build()) {
             agent.start();
@@ -100,22 +87,22 @@ class HubAgentTest {
 
     @Test
     void commandsTheDeviceMayNotRun_failWithAClearResult(@TempDir Path state) {
-        TestHub.DeviceHandle device = hub.createDevice("agent-refuses");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("agent-refuses");
         try (HubAgent agent = agent(device, state).handler("lock", r -> CommandOutcome.succeeded(null))
                 .handler("reboot", r -> CommandOutcome.succeeded(null)).allowCommands(java.util.Set.of("lock", "buzz")).build()) {
             agent.start();
             Await.until("agent open", Duration.ofSeconds(10), () -> agent.state() == ConnectionState.OPEN);
-            String reboot = api.post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"reboot\"}").body().path("id").asText();
-            String buzz = api.post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"buzz\"}").body().path("id").asText();
+            String reboot = HUB.api().post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"reboot\"}").body().path("id").asText();
+            String buzz = HUB.api().post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"buzz\"}").body().path("id").asText();
             Await.until("both failed", Duration.ofSeconds(10), () -> status(reboot).equals("failed") && status(buzz).equals("failed"));
-            assertThat(api.get("/api/v1/commands/" + reboot).body().path("error").asText()).contains("not allowed");
-            assertThat(api.get("/api/v1/commands/" + buzz).body().path("error").asText()).contains("no handler");
+            assertThat(HUB.api().get("/api/v1/commands/" + reboot).body().path("error").asText()).contains("not allowed");
+            assertThat(HUB.api().get("/api/v1/commands/" + buzz).body().path("error").asText()).contains("no handler");
         }
     }
 
     @Test
     void telemetry_isAcknowledgedAndStored_evenWhenQueuedBeforeTheConnection(@TempDir Path state) {
-        TestHub.DeviceHandle device = hub.createDevice("agent-telemetry");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("agent-telemetry");
         try (HubAgent agent = agent(device, state).build()) {
             Instant t = Instant.now().minusSeconds(5);
             for (int i = 0; i < 5; i++) {
@@ -123,31 +110,31 @@ class HubAgentTest {
                         List.of(), Map.of(), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
             }
             agent.start();
-            Await.until("5 samples stored", Duration.ofSeconds(15), () -> TestDatabase.queryLong(hub.dbUrl(),
+            Await.until("5 samples stored", Duration.ofSeconds(15), () -> TestDatabase.queryLong(HUB.hub().dbUrl(),
                     "SELECT count(*) FROM telemetry WHERE device_id = '" + device.id() + "'") == 5);
         }
     }
 
     @Test
     void realTelemetryFromThisMachine_arrivesAtTheHubAtTheHubsInterval(@TempDir Path state) {
-        TestHub.DeviceHandle device = hub.createDevice("agent-sampler");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("agent-sampler");
         try (HubAgent agent = agent(device, state).telemetry(new io.fleetwire.agent.internal.telemetry.SystemSampler(
                 new io.fleetwire.agent.internal.telemetry.Hwmon(state.resolve("no-hwmon")))).build()) {
             agent.start();
-            Await.until("samples with cpu.usage stored", Duration.ofSeconds(20), () -> TestDatabase.queryLong(hub.dbUrl(),
+            Await.until("samples with cpu.usage stored", Duration.ofSeconds(20), () -> TestDatabase.queryLong(HUB.hub().dbUrl(),
                     "SELECT count(*) FROM telemetry t JOIN metric_sets m ON m.id = t.set_id"
                             + " WHERE t.device_id = '" + device.id() + "' AND 'cpu.usage' = ANY(m.names)") >= 2);
         }
-        JsonNode latest = api.get("/api/v1/devices/" + device.id()).body().path("latest");
+        JsonNode latest = HUB.api().get("/api/v1/devices/" + device.id()).body().path("latest");
         assertThat(latest.path("metrics").path("memory.used_percent").asDouble()).isBetween(0.0, 100.0);
     }
 
     @Test
     void whenTheSocketIsBlocked_commandsArriveByFallbackPolling_andRunOnce(@TempDir Path state) {
-        TestHub.DeviceHandle device = hub.createDevice("agent-polls");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("agent-polls");
         AtomicInteger runs = new AtomicInteger();
         // A path with no WebSocket behind it stands for a proxy that blocks the upgrade; plain HTTP still works.
-        try (HubAgent agent = HubAgent.builder().hub(URI.create(hub.httpUrl() + "/ws/blocked")).token(device.token())
+        try (HubAgent agent = HubAgent.builder().hub(URI.create(HUB.hub().httpUrl() + "/ws/blocked")).token(device.token())
                 .stateDir(state).backoff(Duration.ofMillis(200), Duration.ofSeconds(1))
                 .fallbackPolling(Duration.ZERO, Duration.ofMillis(300))
                 .handler("buzz", r -> {
@@ -155,9 +142,9 @@ class HubAgentTest {
                     return CommandOutcome.succeeded(null);
                 }).build()) {
             agent.start();
-            String id = api.post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"buzz\"}").body().path("id").asText();
+            String id = HUB.api().post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"buzz\"}").body().path("id").asText();
             Await.until("command succeeded over HTTP", Duration.ofSeconds(15), () -> status(id).equals("succeeded"));
-            JsonNode done = api.get("/api/v1/commands/" + id).body();
+            JsonNode done = HUB.api().get("/api/v1/commands/" + id).body();
             assertThat(done.path("deliveredVia").asText()).isEqualTo("http");
             assertThat(agent.state()).isNotEqualTo(ConnectionState.OPEN);
             try {
@@ -171,7 +158,7 @@ class HubAgentTest {
 
     @Test
     void telemetryQueuedWhileTheHubIsUnreachable_survivesAnAgentRestart_andArrivesOnce(@TempDir Path state) throws Exception {
-        TestHub.DeviceHandle device = hub.createDevice("agent-offline-queue");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("agent-offline-queue");
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             closedPort = s.getLocalPort();
@@ -187,22 +174,22 @@ class HubAgentTest {
         }
         try (HubAgent online = agent(device, state).build()) {
             online.start();
-            Await.until("7 queued samples stored", Duration.ofSeconds(15), () -> TestDatabase.queryLong(hub.dbUrl(),
+            Await.until("7 queued samples stored", Duration.ofSeconds(15), () -> TestDatabase.queryLong(HUB.hub().dbUrl(),
                     "SELECT count(*) FROM telemetry WHERE device_id = '" + device.id() + "'") == 7);
             Thread.sleep(1_500);
         }
-        assertThat(TestDatabase.queryLong(hub.dbUrl(), "SELECT count(*) FROM telemetry WHERE device_id = '" + device.id() + "'"))
+        assertThat(TestDatabase.queryLong(HUB.hub().dbUrl(), "SELECT count(*) FROM telemetry WHERE device_id = '" + device.id() + "'"))
                 .isEqualTo(7);
     }
 
     @Test
     void aRefusedToken_orARevokedDevice_stopsTheAgentForGood(@TempDir Path state) {
-        TestHub.DeviceHandle device = hub.createDevice("agent-revoked");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("agent-revoked");
         List<ConnectionState> states = new CopyOnWriteArrayList<>();
         try (HubAgent agent = agent(device, state).listener((from, to, why) -> states.add(to)).build()) {
             agent.start();
             Await.until("agent open", Duration.ofSeconds(10), () -> agent.state() == ConnectionState.OPEN);
-            assertThat(api.delete("/api/v1/devices/" + device.id()).status()).isEqualTo(204);
+            assertThat(HUB.api().delete("/api/v1/devices/" + device.id()).status()).isEqualTo(204);
             Await.until("agent failed", Duration.ofSeconds(10), () -> agent.state() == ConnectionState.FAILED);
         }
         assertThat(states).containsSubsequence(ConnectionState.CONNECTING, ConnectionState.OPEN, ConnectionState.FAILED);

@@ -2,15 +2,15 @@ package io.fleetwire.hub.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwire.hub.TestHub;
+import io.fleetwire.hub.TestHubExtension;
 import io.fleetwire.hub.config.ConfigKey;
 import io.fleetwire.testkit.AgentSocket;
 import io.fleetwire.testkit.ApiClient;
 import io.fleetwire.testkit.Await;
 import io.fleetwire.testkit.Telemetry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -20,24 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("integration")
 class DeviceSocketTest {
 
-    private static TestHub hub;
-
-    @BeforeAll
-    static void startHub() {
-        hub = TestHub.start(Map.of(ConfigKey.DEVICE_RATE, "200", ConfigKey.DEVICE_BURST, "400"));
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    @RegisterExtension
+    static final TestHubExtension HUB = new TestHubExtension(Map.of(ConfigKey.DEVICE_RATE, "200", ConfigKey.DEVICE_BURST, "400"));
 
     @Test
     void telemetry_whenSentByAConnectedDevice_isAckedAndVisibleThroughRest() {
-        TestHub.DeviceHandle device = hub.createDevice("ack-rest");
-        try (AgentSocket socket = AgentSocket.connect(hub.wsUrl(), device.token())) {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("ack-rest");
+        try (AgentSocket socket = AgentSocket.connect(HUB.hub().wsUrl(), device.token())) {
             JsonNode welcome = socket.awaitType("welcome");
             assertThat(welcome.path("deviceId").asText()).isEqualTo(device.id());
             assertThat(welcome.path("settings").path("heartbeatSeconds").asInt()).isEqualTo(30);
@@ -49,7 +38,7 @@ class DeviceSocketTest {
             socket.awaitAck(1);
             socket.awaitAck(2);
         }
-        ApiClient api = hub.api();
+        ApiClient api = HUB.hub().api();
         JsonNode got = api.get("/api/v1/devices/" + device.id()).body();
         assertThat(got.path("latest").path("metrics").path("cpu.usage").asDouble()).isEqualTo(17.5);
         assertThat(got.path("latest").path("metrics").path("sensor.cpu_temp.temperature").asDouble()).isEqualTo(45.2);
@@ -64,30 +53,30 @@ class DeviceSocketTest {
 
     @Test
     void upgrade_withQueryToken_isAccepted() {
-        TestHub.DeviceHandle device = hub.createDevice("query-token");
-        try (AgentSocket socket = AgentSocket.connectWithQueryToken(hub.wsUrl(), device.token())) {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("query-token");
+        try (AgentSocket socket = AgentSocket.connectWithQueryToken(HUB.hub().wsUrl(), device.token())) {
             assertThat(socket.awaitType("welcome").path("deviceId").asText()).isEqualTo(device.id());
         }
     }
 
     @Test
     void upgrade_withWrongOrMissingToken_isRefusedWith401() {
-        assertThat(AgentSocket.upgradeStatus(hub.wsUrl(), "fwd_not-a-real-token")).isEqualTo(401);
-        assertThat(AgentSocket.upgradeStatus(hub.wsUrl(), null)).isEqualTo(401);
-        assertThat(AgentSocket.upgradeStatus(hub.wsUrl(), TestHub.ADMIN_TOKEN)).isEqualTo(401);
+        assertThat(AgentSocket.upgradeStatus(HUB.hub().wsUrl(), "fwd_not-a-real-token")).isEqualTo(401);
+        assertThat(AgentSocket.upgradeStatus(HUB.hub().wsUrl(), null)).isEqualTo(401);
+        assertThat(AgentSocket.upgradeStatus(HUB.hub().wsUrl(), TestHub.ADMIN_TOKEN)).isEqualTo(401);
     }
 
     @Test
     void seed003DataMessage_isAcceptedVerbatimAndStored() {
-        TestHub.DeviceHandle device = hub.createDevice("seed-003");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("seed-003");
         long ts = System.currentTimeMillis();
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             socket.send(Telemetry.seed003("linux-agent-id", ts));
             socket.send("{\"type\":\"ping\",\"ts\":7}");
             JsonNode pong = socket.awaitType("pong");
             assertThat(pong.path("ts").asLong()).isEqualTo(7);
         }
-        ApiClient api = hub.api();
+        ApiClient api = HUB.hub().api();
         Await.until("seed 003 sample is stored", Duration.ofSeconds(10), () ->
                 api.get("/api/v1/devices/" + device.id() + "/telemetry?metric=systemHealth.cpuUsage").body().path("points").size() == 1);
         JsonNode latest = api.get("/api/v1/devices/" + device.id()).body().path("latest");
@@ -97,28 +86,28 @@ class DeviceSocketTest {
 
     @Test
     void duplicateSequenceNumber_isAckedAgainAndStoredOnce() {
-        TestHub.DeviceHandle device = hub.createDevice("dup-seq");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("dup-seq");
         long ts = System.currentTimeMillis();
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             for (int i = 0; i < 3; i++) {
                 socket.send(Telemetry.message(5, ts, 33.0));
                 socket.awaitAck(5);
             }
         }
-        JsonNode series = hub.api().get("/api/v1/devices/" + device.id() + "/telemetry?metric=cpu.usage").body();
+        JsonNode series = HUB.hub().api().get("/api/v1/devices/" + device.id() + "/telemetry?metric=cpu.usage").body();
         assertThat(series.path("points")).hasSize(1);
     }
 
     @Test
     void hello_isAnsweredWithWelcomeAndRecordsTheAgent() {
-        TestHub.DeviceHandle device = hub.createDevice("hello");
-        try (AgentSocket socket = hub.connect(device)) {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("hello");
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             socket.send("""
                     {"type":"hello","protocol":1,"agent":{"name":"fleetwire-agent","version":"0.1.0"},
                      "capabilities":{"os":{"name":"Linux"},"sensors":[{"id":"cpu_temp"}],"commands":["lock"]}}""");
             assertThat(socket.awaitType("welcome").path("deviceId").asText()).isEqualTo(device.id());
         }
-        ApiClient api = hub.api();
+        ApiClient api = HUB.hub().api();
         Await.until("agent recorded", Duration.ofSeconds(5), () ->
                 "0.1.0".equals(api.get("/api/v1/devices/" + device.id()).body().path("agent").path("version").asText()));
         assertThat(api.get("/api/v1/devices/" + device.id()).body().path("capabilities").path("os").path("name").asText())
@@ -127,8 +116,8 @@ class DeviceSocketTest {
 
     @Test
     void badFrames_getErrorFramesNamingTheMessage_andTheSocketStaysOpen() {
-        TestHub.DeviceHandle device = hub.createDevice("bad-frames");
-        try (AgentSocket socket = hub.connect(device)) {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("bad-frames");
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             socket.send("not json");
             assertThat(socket.awaitType("error").path("code").asText()).isEqualTo("bad_json");
             socket.send("{\"type\":\"reboot-yourself\",\"seq\":4}");
@@ -150,18 +139,18 @@ class DeviceSocketTest {
             socket.awaitAck(11);
             assertThat(socket.isClosed()).isFalse();
         }
-        JsonNode samples = hub.api().get("/api/v1/devices/" + device.id() + "/telemetry").body().path("samples");
+        JsonNode samples = HUB.hub().api().get("/api/v1/devices/" + device.id() + "/telemetry").body().path("samples");
         assertThat(samples).hasSize(1);
     }
 
     @Test
     void legacyData_withAnotherAgentsId_isRefusedAndNotStored() {
-        var api = hub.api();
+        var api = HUB.hub().api();
         String enrollment = api.post("/api/v1/enrollment-tokens", "{\"name\":\"legacy-check\"}").body().path("token").asText();
         var reg = api.withToken(enrollment).post("/api/v1/register",
                 "{\"hostname\":\"legacy-host\",\"agentId\":\"agent-a\"}").body();
         TestHub.DeviceHandle device = new TestHub.DeviceHandle(reg.path("id").asText(), reg.path("token").asText());
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             socket.send(Telemetry.seed003("agent-b", System.currentTimeMillis()));
             assertThat(socket.awaitType("error").path("code").asText()).isEqualTo("forbidden");
         }
@@ -170,8 +159,8 @@ class DeviceSocketTest {
 
     @Test
     void messageLargerThanTheLimit_closesTheSocketWith1009() {
-        TestHub.DeviceHandle device = hub.createDevice("too-big");
-        try (AgentSocket socket = hub.connect(device)) {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("too-big");
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             String big = "{\"type\":\"ping\",\"pad\":\"" + "x".repeat(300 * 1024) + "\"}";
             socket.send(big);
             assertThat(socket.awaitClose(Duration.ofSeconds(10)).code()).isEqualTo(1009);
@@ -180,14 +169,14 @@ class DeviceSocketTest {
 
     @Test
     void secondSocketOfTheSameDevice_replacesTheFirst() {
-        TestHub.DeviceHandle device = hub.createDevice("replace");
-        try (AgentSocket first = hub.connect(device); AgentSocket second = hub.connect(device)) {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("replace");
+        try (AgentSocket first = HUB.hub().connect(device); AgentSocket second = HUB.hub().connect(device)) {
             AgentSocket.Closed closed = first.awaitClose(Duration.ofSeconds(10));
             assertThat(closed.code()).isEqualTo(4000);
             assertThat(closed.reason()).contains("replaced");
             second.send(Telemetry.message(1, System.currentTimeMillis(), 5));
             second.awaitAck(1);
-            assertThat(hub.api().get("/api/v1/devices/" + device.id()).body().path("online").asBoolean()).isTrue();
+            assertThat(HUB.hub().api().get("/api/v1/devices/" + device.id()).body().path("online").asBoolean()).isTrue();
         }
     }
 }

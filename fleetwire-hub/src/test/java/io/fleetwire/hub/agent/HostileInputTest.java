@@ -1,13 +1,13 @@
 package io.fleetwire.hub.agent;
 
 import io.fleetwire.hub.TestHub;
+import io.fleetwire.hub.TestHubExtension;
 import io.fleetwire.hub.config.ConfigKey;
 import io.fleetwire.testkit.AgentSocket;
 import io.fleetwire.testkit.Telemetry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -15,28 +15,17 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Floods and garbage from a device cost it its socket at worst, never the hub. */
+/** Floods and garbage from a device cost it its socket at worst, never the HUB.hub(). */
 @Tag("integration")
 class HostileInputTest {
 
-    private static TestHub hub;
-
-    @BeforeAll
-    static void startHub() {
-        hub = TestHub.start(Map.of(ConfigKey.DEVICE_RATE, "1000", ConfigKey.DEVICE_BURST, "200"));
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    @RegisterExtension
+    static final TestHubExtension HUB = new TestHubExtension(Map.of(ConfigKey.DEVICE_RATE, "1000", ConfigKey.DEVICE_BURST, "200"));
 
     @Test
     void flood_getsRateLimitedErrorFramesThenClose1008() {
-        TestHub.DeviceHandle device = hub.createDevice("flooder");
-        try (AgentSocket socket = hub.connect(device)) {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("flooder");
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             for (int i = 0; i < 20_000 && !socket.isClosed(); i++) {
                 try {
                     socket.send("{\"type\":\"ping\"}");
@@ -47,9 +36,9 @@ class HostileInputTest {
             socket.await(m -> "rate_limited".equals(m.path("code").asText()), Duration.ofSeconds(10));
             assertThat(socket.awaitClose(Duration.ofSeconds(10)).code()).isEqualTo(1008);
         }
-        assertThat(hub.hub().metrics().get("fleetwire_device_frames_rejected_total", "code=\"rate_limited\"")).isPositive();
+        assertThat(HUB.hub().hub().metrics().get("fleetwire_device_frames_rejected_total", "code=\"rate_limited\"")).isPositive();
         // The flooder may come back and behave.
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             socket.send(Telemetry.message(1, System.currentTimeMillis(), 1));
             socket.awaitAck(1);
         }
@@ -57,12 +46,12 @@ class HostileInputTest {
 
     @Test
     void thousandsOfRandomAndTruncatedFrames_neverHurtTheHub_andANormalDeviceWorksAfterwards() {
-        TestHub.DeviceHandle fuzzer = hub.createDevice("fuzzer");
-        TestHub.DeviceHandle normal = hub.createDevice("normal");
+        TestHub.DeviceHandle fuzzer = HUB.hub().createDevice("fuzzer");
+        TestHub.DeviceHandle normal = HUB.hub().createDevice("normal");
         String valid = Telemetry.message(1, System.currentTimeMillis(), 3);
         Random random = new Random(42);
         int sent = 0;
-        try (AgentSocket socket = hub.connect(fuzzer)) {
+        try (AgentSocket socket = HUB.hub().connect(fuzzer)) {
             while (sent < 3_000) {
                 // Batches within the allowance, so the hub answers every frame instead of closing.
                 for (int i = 0; i < 150; i++, sent++) {
@@ -76,11 +65,11 @@ class HostileInputTest {
             }
             assertThat(socket.isClosed()).isFalse();
         }
-        try (AgentSocket socket = hub.connect(normal)) {
+        try (AgentSocket socket = HUB.hub().connect(normal)) {
             socket.send(Telemetry.message(1, System.currentTimeMillis(), 7));
             socket.awaitAck(1);
         }
-        assertThat(hub.api().get("/health").status()).isEqualTo(200);
+        assertThat(HUB.hub().api().get("/health").status()).isEqualTo(200);
     }
 
     private static String mutate(String valid, Random random) {

@@ -1,11 +1,11 @@
 package io.fleetwire.hub.artifact;
 
 import io.fleetwire.hub.TestHub;
+import io.fleetwire.hub.TestHubExtension;
 import io.fleetwire.testkit.ApiClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,24 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArtifactTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static TestHub hub;
-    private static ApiClient api;
-
-    @BeforeAll
-    static void startHub() {
-        hub = TestHub.start();
-        api = hub.api();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    @RegisterExtension
+    static final TestHubExtension HUB = new TestHubExtension();
 
     private static HttpResponse<byte[]> upload(String query, byte[] body, String token) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create(hub.httpUrl() + "/api/v1/artifacts" + query))
+        var b = HttpRequest.newBuilder(URI.create(HUB.hub().httpUrl() + "/api/v1/artifacts" + query))
                 .header("content-type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -46,7 +33,7 @@ class ArtifactTest {
     }
 
     private static HttpResponse<byte[]> download(String id, String token) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create(hub.httpUrl() + "/api/v1/artifacts/" + id + "/content")).GET();
+        var b = HttpRequest.newBuilder(URI.create(HUB.hub().httpUrl() + "/api/v1/artifacts/" + id + "/content")).GET();
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -65,7 +52,7 @@ class ArtifactTest {
         assertThat(meta.path("sha256").asText()).isEqualTo(sha);
         assertThat(meta.path("size").asLong()).isEqualTo(content.length);
 
-        TestHub.DeviceHandle device = hub.createDevice("artifact-fetcher");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("artifact-fetcher");
         HttpResponse<byte[]> down = download(id, device.token());
         assertThat(down.statusCode()).isEqualTo(200);
         assertThat(down.body()).isEqualTo(content);
@@ -74,18 +61,18 @@ class ArtifactTest {
         assertThat(download(id, "fwd_not_a_token").statusCode()).isEqualTo(401);
 
         String ok = "{\"type\":\"software_update\",\"params\":{\"version\":\"1.2.0\",\"sha256\":\"" + sha + "\",\"artifactId\":\"" + id + "\"}}";
-        assertThat(api.post("/api/v1/devices/" + device.id() + "/commands", ok).status()).isEqualTo(201);
+        assertThat(HUB.api().post("/api/v1/devices/" + device.id() + "/commands", ok).status()).isEqualTo(201);
         String wrongSha = ok.replace(sha, "0".repeat(64));
-        ApiClient.Response mismatch = api.post("/api/v1/devices/" + device.id() + "/commands", wrongSha);
+        ApiClient.Response mismatch = HUB.api().post("/api/v1/devices/" + device.id() + "/commands", wrongSha);
         assertThat(mismatch.status()).isEqualTo(400);
         assertThat(mismatch.text()).contains("SHA-256");
         String ghost = ok.replace(id, java.util.UUID.randomUUID().toString());
-        assertThat(api.post("/api/v1/devices/" + device.id() + "/commands", ghost).status()).isEqualTo(400);
-        assertThat(api.get("/api/v1/devices/" + device.id() + "/commands").body().path("items")).hasSize(1);
+        assertThat(HUB.api().post("/api/v1/devices/" + device.id() + "/commands", ghost).status()).isEqualTo(400);
+        assertThat(HUB.api().get("/api/v1/devices/" + device.id() + "/commands").body().path("items")).hasSize(1);
 
-        assertThat(api.delete("/api/v1/artifacts/" + id).status()).isEqualTo(204);
+        assertThat(HUB.api().delete("/api/v1/artifacts/" + id).status()).isEqualTo(204);
         assertThat(download(id, device.token()).statusCode()).isEqualTo(404);
-        assertThat(api.delete("/api/v1/artifacts/" + id).status()).isEqualTo(404);
+        assertThat(HUB.api().delete("/api/v1/artifacts/" + id).status()).isEqualTo(404);
     }
 
     @Test
@@ -93,9 +80,9 @@ class ArtifactTest {
         assertThat(upload("?name=x.bin", new byte[]{1}, null).statusCode()).isEqualTo(401);
         assertThat(upload("", new byte[]{1}, TestHub.ADMIN_TOKEN).statusCode()).isEqualTo(400);
         assertThat(upload("?name=empty.bin", new byte[0], TestHub.ADMIN_TOKEN).statusCode()).isEqualTo(400);
-        TestHub.DeviceHandle device = hub.createDevice("artifact-uploader");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("artifact-uploader");
         assertThat(upload("?name=x.bin", new byte[]{1}, device.token()).statusCode()).isEqualTo(401);
-        assertThat(api.get("/api/v1/artifacts").body().path("items")).noneMatch(a -> a.path("name").asText().equals("x.bin"));
-        assertThat(api.get("/api/v1/artifacts/not-a-uuid").status()).isEqualTo(404);
+        assertThat(HUB.api().get("/api/v1/artifacts").body().path("items")).noneMatch(a -> a.path("name").asText().equals("x.bin"));
+        assertThat(HUB.api().get("/api/v1/artifacts/not-a-uuid").status()).isEqualTo(404);
     }
 }

@@ -2,12 +2,12 @@ package io.fleetwire.hub.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwire.hub.TestHub;
+import io.fleetwire.hub.TestHubExtension;
 import io.fleetwire.testkit.AgentSocket;
 import io.fleetwire.testkit.ApiClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,37 +31,24 @@ class CommandApiTest {
     private static final String FAN_70 = "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu_fan\",\"percent\":70}}";
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    private static TestHub hub;
-    private static ApiClient api;
-
-    @BeforeAll
-    static void startHub() {
-        hub = TestHub.start();
-        api = hub.api();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    @RegisterExtension
+    static final TestHubExtension HUB = new TestHubExtension();
 
     // ---------------------------------------------------------------- helpers
 
     private static TestHub.DeviceHandle device(String name) {
-        return hub.createDevice(name + "-" + NAMES.incrementAndGet());
+        return HUB.hub().createDevice(name + "-" + NAMES.incrementAndGet());
     }
 
     private static String create(TestHub.DeviceHandle device, String body) {
-        ApiClient.Response r = api.post("/api/v1/devices/" + device.id() + "/commands", body);
+        ApiClient.Response r = HUB.api().post("/api/v1/devices/" + device.id() + "/commands", body);
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         assertThat(r.header("Idempotent-Replayed")).isNull();
         return r.body().path("id").asText();
     }
 
     private static JsonNode command(String id) {
-        ApiClient.Response r = api.get("/api/v1/commands/" + id);
+        ApiClient.Response r = HUB.api().get("/api/v1/commands/" + id);
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         return r.body();
     }
@@ -72,7 +59,7 @@ class CommandApiTest {
 
     /** Ids of a device's commands as listed (newest first). */
     private static List<String> listed(String deviceId, String query) {
-        ApiClient.Response r = api.get("/api/v1/devices/" + deviceId + "/commands" + query);
+        ApiClient.Response r = HUB.api().get("/api/v1/devices/" + deviceId + "/commands" + query);
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         List<String> ids = new ArrayList<>();
         r.body().path("items").forEach(c -> ids.add(c.path("id").asText()));
@@ -94,7 +81,7 @@ class CommandApiTest {
     }
 
     private static List<JsonNode> audit(String query) {
-        ApiClient.Response r = api.get("/api/v1/audit?" + query);
+        ApiClient.Response r = HUB.api().get("/api/v1/audit?" + query);
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         List<JsonNode> out = new ArrayList<>();
         r.body().path("items").forEach(out::add);
@@ -190,37 +177,37 @@ class CommandApiTest {
         TestHub.DeviceHandle device = device("api-invalid");
         String path = "/api/v1/devices/" + device.id() + "/commands";
 
-        assertError(api.post(path, "{\"type\":\"launch_rocket\"}"), 400, "bad_request",
+        assertError(HUB.api().post(path, "{\"type\":\"launch_rocket\"}"), 400, "bad_request",
                 "unknown command type 'launch_rocket'", "/api/v1/command-types");
-        assertError(api.post(path, "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu_fan\",\"percent\":101}}"),
+        assertError(HUB.api().post(path, "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu_fan\",\"percent\":101}}"),
                 400, "bad_request", "set_fan_speed", "percent", "100");
-        assertError(api.post(path, "{\"type\":\"set_fan_speed\",\"params\":{\"percent\":50}}"),
+        assertError(HUB.api().post(path, "{\"type\":\"set_fan_speed\",\"params\":{\"percent\":50}}"),
                 400, "bad_request", "fanId");
-        assertError(api.post(path, "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"f\",\"percent\":\"50\"}}"),
+        assertError(HUB.api().post(path, "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"f\",\"percent\":\"50\"}}"),
                 400, "bad_request", "percent");
-        assertError(api.post(path, "{\"type\":\"lock\",\"params\":{\"colour\":\"red\"}}"),
+        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"params\":{\"colour\":\"red\"}}"),
                 400, "bad_request", "colour");
-        assertError(api.post(path, "{\"type\":\"history_request\",\"params\":{\"from\":\"2026-02-01T00:00:00Z\",\"to\":\"2026-01-01T00:00:00Z\"}}"),
+        assertError(HUB.api().post(path, "{\"type\":\"history_request\",\"params\":{\"from\":\"2026-02-01T00:00:00Z\",\"to\":\"2026-01-01T00:00:00Z\"}}"),
                 400, "bad_request", "'from' must be before 'to'");
-        assertError(api.post(path, "{\"type\":\"lock\",\"params\":[1,2]}"), 400, "bad_request", "'params'");
-        assertError(api.post(path, "{\"type\":\"lock\",\"ttlSeconds\":0}"), 400, "bad_request", "ttlSeconds", "2592000");
-        assertError(api.post(path, "{\"type\":\"lock\",\"ttlSeconds\":2592001}"), 400, "bad_request", "ttlSeconds");
-        assertError(api.post(path, "{\"type\":\"lock\",\"ttlSeconds\":1.5}"), 400, "bad_request", "ttlSeconds");
-        assertError(api.post(path, "{\"type\":\"lock\",\"ttlSeconds\":\"60\"}"), 400, "bad_request", "ttlSeconds");
-        assertError(api.post(path, "{\"type\":\"lock\",\"ttlSeconds\":-5}"), 400, "bad_request", "ttlSeconds");
-        assertError(api.post(path, "{\"type\":\"lock\",\"priority\":1}"), 400, "bad_request",
+        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"params\":[1,2]}"), 400, "bad_request", "'params'");
+        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":0}"), 400, "bad_request", "ttlSeconds", "2592000");
+        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":2592001}"), 400, "bad_request", "ttlSeconds");
+        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":1.5}"), 400, "bad_request", "ttlSeconds");
+        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":\"60\"}"), 400, "bad_request", "ttlSeconds");
+        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":-5}"), 400, "bad_request", "ttlSeconds");
+        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"priority\":1}"), 400, "bad_request",
                 "unknown field 'priority'", "params, ttlSeconds, type");
-        assertError(api.post(path, "this is not json"), 400, "bad_request", "not valid JSON");
-        assertError(api.post(path, "{\"type\":\"lock\""), 400, "bad_request", "not valid JSON");
-        assertError(api.post(path, "[{\"type\":\"lock\"}]"), 400, "bad_request", "JSON object");
-        assertError(api.post(path, "{\"params\":{}}"), 400, "bad_request", "'type' is required");
-        assertError(api.post(path, ""), 400, "bad_request", "'type' is required");
-        assertError(api.post(path, "{\"type\":7}"), 400, "bad_request", "'type'");
-        assertError(api.post(path, "{\"type\":\"" + "x".repeat(65) + "\"}"), 400, "bad_request", "'type'");
+        assertError(HUB.api().post(path, "this is not json"), 400, "bad_request", "not valid JSON");
+        assertError(HUB.api().post(path, "{\"type\":\"lock\""), 400, "bad_request", "not valid JSON");
+        assertError(HUB.api().post(path, "[{\"type\":\"lock\"}]"), 400, "bad_request", "JSON object");
+        assertError(HUB.api().post(path, "{\"params\":{}}"), 400, "bad_request", "'type' is required");
+        assertError(HUB.api().post(path, ""), 400, "bad_request", "'type' is required");
+        assertError(HUB.api().post(path, "{\"type\":7}"), 400, "bad_request", "'type'");
+        assertError(HUB.api().post(path, "{\"type\":\"" + "x".repeat(65) + "\"}"), 400, "bad_request", "'type'");
         // A malformed Idempotency-Key is refused too, and does not create the command it came with.
-        assertError(api.post(path, "{\"type\":\"lock\"}", "Idempotency-Key", "has space"), 400, "bad_request",
+        assertError(HUB.api().post(path, "{\"type\":\"lock\"}", "Idempotency-Key", "has space"), 400, "bad_request",
                 "Idempotency-Key");
-        assertError(api.post(path, "{\"type\":\"lock\"}", "Idempotency-Key", "k".repeat(256)), 400, "bad_request",
+        assertError(HUB.api().post(path, "{\"type\":\"lock\"}", "Idempotency-Key", "k".repeat(256)), 400, "bad_request",
                 "Idempotency-Key");
 
         assertNoCommands(device.id());
@@ -237,26 +224,26 @@ class CommandApiTest {
     @Test
     void idsThatNameNothing_are404_andCreateOrChangeNothing() {
         String nobody = UUID.randomUUID().toString();
-        assertError(api.post("/api/v1/devices/" + nobody + "/commands", "{\"type\":\"lock\"}"), 404, "not_found", nobody);
-        assertError(api.post("/api/v1/devices/" + nobody + "/commands", "{\"type\":\"lock\"}", "Idempotency-Key", "nobody-1"),
+        assertError(HUB.api().post("/api/v1/devices/" + nobody + "/commands", "{\"type\":\"lock\"}"), 404, "not_found", nobody);
+        assertError(HUB.api().post("/api/v1/devices/" + nobody + "/commands", "{\"type\":\"lock\"}", "Idempotency-Key", "nobody-1"),
                 404, "not_found", nobody);
-        assertError(api.get("/api/v1/devices/" + nobody + "/commands"), 404, "not_found", nobody);
+        assertError(HUB.api().get("/api/v1/devices/" + nobody + "/commands"), 404, "not_found", nobody);
         assertThat(audit("device=" + nobody)).isEmpty();
 
         String random = UUID.randomUUID().toString();
-        assertError(api.get("/api/v1/commands/" + random), 404, "not_found", random);
-        assertError(api.post("/api/v1/commands/" + random + "/cancel", ""), 404, "not_found", random);
+        assertError(HUB.api().get("/api/v1/commands/" + random), 404, "not_found", random);
+        assertError(HUB.api().post("/api/v1/commands/" + random + "/cancel", ""), 404, "not_found", random);
         assertThat(audit("command=" + random)).isEmpty();
 
         for (String bad : List.of("not-a-uuid", "12345", UUID.randomUUID().toString().replace("-", ""))) {
-            assertError(api.get("/api/v1/commands/" + bad), 404, "not_found");
-            assertError(api.post("/api/v1/commands/" + bad + "/cancel", ""), 404, "not_found");
-            assertError(api.post("/api/v1/devices/" + bad + "/commands", "{\"type\":\"lock\"}"), 404, "not_found");
-            assertError(api.get("/api/v1/devices/" + bad + "/commands"), 404, "not_found");
-            assertError(api.patch("/api/v1/devices/" + bad, "{\"commandOrdering\":\"sequential\"}"), 404, "not_found");
+            assertError(HUB.api().get("/api/v1/commands/" + bad), 404, "not_found");
+            assertError(HUB.api().post("/api/v1/commands/" + bad + "/cancel", ""), 404, "not_found");
+            assertError(HUB.api().post("/api/v1/devices/" + bad + "/commands", "{\"type\":\"lock\"}"), 404, "not_found");
+            assertError(HUB.api().get("/api/v1/devices/" + bad + "/commands"), 404, "not_found");
+            assertError(HUB.api().patch("/api/v1/devices/" + bad, "{\"commandOrdering\":\"sequential\"}"), 404, "not_found");
         }
-        assertError(api.patch("/api/v1/devices/" + nobody, "{\"commandOrdering\":\"sequential\"}"), 404, "not_found", nobody);
-        assertError(api.get("/api/v1/devices/" + nobody), 404, "not_found");
+        assertError(HUB.api().patch("/api/v1/devices/" + nobody, "{\"commandOrdering\":\"sequential\"}"), 404, "not_found", nobody);
+        assertError(HUB.api().get("/api/v1/devices/" + nobody), 404, "not_found");
     }
 
     // ---------------------------------------------------------------- 401
@@ -265,10 +252,10 @@ class CommandApiTest {
     void withoutOrWithAWrongToken_everyCommandEndpointIs401_andNothingChanges() {
         TestHub.DeviceHandle device = device("api-401");
         String id = create(device, "{\"type\":\"reboot\"}");
-        assertThat(api.put("/api/v1/command-types/guarded_type", "{\"schema\":{\"type\":\"object\"}}").status()).isEqualTo(201);
+        assertThat(HUB.api().put("/api/v1/command-types/guarded_type", "{\"schema\":{\"type\":\"object\"}}").status()).isEqualTo(201);
 
-        List<ApiClient> strangers = List.of(api.withToken(null), api.withToken("fwa_wrong_token_0123456789"),
-                api.withToken(device.token()), api.withToken(""));
+        List<ApiClient> strangers = List.of(HUB.api().withToken(null), HUB.api().withToken("fwa_wrong_token_0123456789"),
+                HUB.api().withToken(device.token()), HUB.api().withToken(""));
         for (ApiClient stranger : strangers) {
             List<ApiClient.Response> answers = List.of(
                     stranger.post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"lock\"}"),
@@ -295,11 +282,11 @@ class CommandApiTest {
         JsonNode c = command(id);
         assertThat(c.path("status").asText()).isEqualTo("pending");
         assertThat(c.has("cancelledAt")).isFalse();
-        assertError(api.get("/api/v1/command-types/stranger_type"), 404, "not_found");
-        assertThat(api.get("/api/v1/command-types/guarded_type").body().path("schema").path("type").asText()).isEqualTo("object");
-        assertThat(api.get("/api/v1/devices/" + device.id()).body().path("commandOrdering").asText()).isEqualTo("burst");
+        assertError(HUB.api().get("/api/v1/command-types/stranger_type"), 404, "not_found");
+        assertThat(HUB.api().get("/api/v1/command-types/guarded_type").body().path("schema").path("type").asText()).isEqualTo("object");
+        assertThat(HUB.api().get("/api/v1/devices/" + device.id()).body().path("commandOrdering").asText()).isEqualTo("burst");
         // The stranger's key was never claimed: the admin may use it.
-        ApiClient.Response mine = api.post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"lock\"}",
+        ApiClient.Response mine = HUB.api().post("/api/v1/devices/" + device.id() + "/commands", "{\"type\":\"lock\"}",
                 "Idempotency-Key", "stranger");
         assertThat(mine.status()).as(mine.text()).isEqualTo(201);
         assertThat(mine.header("Idempotent-Replayed")).isNull();
@@ -313,13 +300,13 @@ class CommandApiTest {
         TestHub.DeviceHandle other = device("api-idem-other");
         String path = "/api/v1/devices/" + device.id() + "/commands";
 
-        ApiClient.Response first = api.post(path, FAN_70, "Idempotency-Key", "fan-70-once");
+        ApiClient.Response first = HUB.api().post(path, FAN_70, "Idempotency-Key", "fan-70-once");
         assertThat(first.status()).as(first.text()).isEqualTo(201);
         assertThat(first.header("Idempotent-Replayed")).isNull();
         String id = first.body().path("id").asText();
         assertThat(first.header("Location")).isEqualTo("/api/v1/commands/" + id);
 
-        ApiClient.Response second = api.post(path, FAN_70, "Idempotency-Key", "fan-70-once");
+        ApiClient.Response second = HUB.api().post(path, FAN_70, "Idempotency-Key", "fan-70-once");
         assertThat(second.status()).as(second.text()).isEqualTo(201);
         assertThat(second.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(second.body().path("id").asText()).isEqualTo(id);
@@ -327,7 +314,7 @@ class CommandApiTest {
         assertThat(second.header("Location")).isEqualTo("/api/v1/commands/" + id);
         assertThat(listed(device.id(), "")).containsExactly(id);
 
-        ApiClient.Response conflict = api.post(path,
+        ApiClient.Response conflict = HUB.api().post(path,
                 "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu_fan\",\"percent\":20}}",
                 "Idempotency-Key", "fan-70-once");
         assertError(conflict, 409, "conflict", "fan-70-once", "different request");
@@ -335,18 +322,18 @@ class CommandApiTest {
         assertThat(command(id).path("params").path("percent").asInt()).isEqualTo(70);
 
         // The first body still replays after the conflict.
-        ApiClient.Response third = api.post(path, FAN_70, "Idempotency-Key", "fan-70-once");
+        ApiClient.Response third = HUB.api().post(path, FAN_70, "Idempotency-Key", "fan-70-once");
         assertThat(third.status()).isEqualTo(201);
         assertThat(third.body().path("id").asText()).isEqualTo(id);
         assertThat(third.header("Idempotent-Replayed")).isEqualTo("true");
 
-        ApiClient.Response fresh = api.post(path, FAN_70, "Idempotency-Key", "fan-70-twice");
+        ApiClient.Response fresh = HUB.api().post(path, FAN_70, "Idempotency-Key", "fan-70-twice");
         assertThat(fresh.status()).isEqualTo(201);
         assertThat(fresh.header("Idempotent-Replayed")).isNull();
         String secondId = fresh.body().path("id").asText();
         assertThat(secondId).isNotEqualTo(id);
 
-        ApiClient.Response elsewhere = api.post("/api/v1/devices/" + other.id() + "/commands", FAN_70,
+        ApiClient.Response elsewhere = HUB.api().post("/api/v1/devices/" + other.id() + "/commands", FAN_70,
                 "Idempotency-Key", "fan-70-once");
         assertThat(elsewhere.status()).as(elsewhere.text()).isEqualTo(201);
         assertThat(elsewhere.header("Idempotent-Replayed")).isNull();
@@ -365,7 +352,7 @@ class CommandApiTest {
 
     @Test
     void builtInCommandTypes_areListed() {
-        ApiClient.Response r = api.get("/api/v1/command-types");
+        ApiClient.Response r = HUB.api().get("/api/v1/command-types");
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         List<String> builtIn = new ArrayList<>();
         r.body().path("items").forEach(t -> {
@@ -378,10 +365,10 @@ class CommandApiTest {
         assertThat(builtIn).containsExactlyInAnyOrder("lock", "unlock", "clear_cache", "buzz", "broadcast_message",
                 "reboot", "set_fan_speed", "apply_fan_profile", "update_config", "software_update", "ssh_access",
                 "history_request");
-        JsonNode one = api.get("/api/v1/command-types/set_fan_speed").body();
+        JsonNode one = HUB.api().get("/api/v1/command-types/set_fan_speed").body();
         assertThat(one.path("builtIn").asBoolean()).isTrue();
         assertThat(one.path("schema").path("required").toString()).contains("fanId", "percent");
-        assertError(api.get("/api/v1/command-types/no_such_type"), 404, "not_found", "no_such_type");
+        assertError(HUB.api().get("/api/v1/command-types/no_such_type"), 404, "not_found", "no_such_type");
     }
 
     @Test
@@ -392,18 +379,18 @@ class CommandApiTest {
                 + "\"properties\":{\"doorId\":{\"type\":\"string\",\"minLength\":1},"
                 + "\"seconds\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":30}}}";
 
-        ApiClient.Response created = api.put("/api/v1/command-types/open_door",
+        ApiClient.Response created = HUB.api().put("/api/v1/command-types/open_door",
                 "{\"description\":\"Open a door\",\"schema\":" + schema + "}");
         assertThat(created.status()).as(created.text()).isEqualTo(201);
         assertThat(created.body().path("name").asText()).isEqualTo("open_door");
         assertThat(created.body().path("builtIn").asBoolean(true)).isFalse();
         assertThat(created.body().path("createdBy").asText()).isEqualTo("admin");
 
-        ApiClient.Response replaced = api.put("/api/v1/command-types/open_door",
+        ApiClient.Response replaced = HUB.api().put("/api/v1/command-types/open_door",
                 "{\"description\":\"Open a door briefly\",\"schema\":" + schema.replace("\"maximum\":30", "\"maximum\":10") + "}");
         assertThat(replaced.status()).as(replaced.text()).isEqualTo(200);
         assertThat(replaced.body().path("description").asText()).isEqualTo("Open a door briefly");
-        ApiClient.Response listed = api.get("/api/v1/command-types");
+        ApiClient.Response listed = HUB.api().get("/api/v1/command-types");
         List<String> names = new ArrayList<>();
         listed.body().path("items").forEach(t -> names.add(t.path("name").asText()));
         assertThat(names).containsOnlyOnce("open_door");
@@ -411,18 +398,18 @@ class CommandApiTest {
         String ok = create(device, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"front\",\"seconds\":5}}");
         assertThat(command(ok).path("type").asText()).isEqualTo("open_door");
         // The replacement's schema applies: 20 was fine under the first one, not now.
-        assertError(api.post(path, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"front\",\"seconds\":20}}"),
+        assertError(HUB.api().post(path, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"front\",\"seconds\":20}}"),
                 400, "bad_request", "open_door", "seconds");
-        assertError(api.post(path, "{\"type\":\"open_door\",\"params\":{}}"), 400, "bad_request", "doorId");
-        assertError(api.post(path, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"x\",\"force\":true}}"),
+        assertError(HUB.api().post(path, "{\"type\":\"open_door\",\"params\":{}}"), 400, "bad_request", "doorId");
+        assertError(HUB.api().post(path, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"x\",\"force\":true}}"),
                 400, "bad_request", "force");
         assertThat(listed(device.id(), "")).containsExactly(ok);
 
-        assertThat(api.delete("/api/v1/command-types/open_door").status()).isEqualTo(204);
-        assertError(api.get("/api/v1/command-types/open_door"), 404, "not_found");
-        assertError(api.post(path, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"front\"}}"),
+        assertThat(HUB.api().delete("/api/v1/command-types/open_door").status()).isEqualTo(204);
+        assertError(HUB.api().get("/api/v1/command-types/open_door"), 404, "not_found");
+        assertError(HUB.api().post(path, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"front\"}}"),
                 400, "bad_request", "unknown command type 'open_door'");
-        assertError(api.delete("/api/v1/command-types/open_door"), 404, "not_found", "open_door");
+        assertError(HUB.api().delete("/api/v1/command-types/open_door"), 404, "not_found", "open_door");
         assertThat(listed(device.id(), "")).containsExactly(ok);
 
         List<String> trail = new ArrayList<>();
@@ -438,10 +425,10 @@ class CommandApiTest {
         TestHub.DeviceHandle device = device("api-types-ref");
         String schema = "{\"$defs\":{\"pct\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100}},"
                 + "\"type\":\"object\",\"properties\":{\"level\":{\"$ref\":\"#/$defs/pct\"}}}";
-        ApiClient.Response r = api.put("/api/v1/command-types/dim_lights", "{\"schema\":" + schema + "}");
+        ApiClient.Response r = HUB.api().put("/api/v1/command-types/dim_lights", "{\"schema\":" + schema + "}");
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         create(device, "{\"type\":\"dim_lights\",\"params\":{\"level\":40}}");
-        assertError(api.post("/api/v1/devices/" + device.id() + "/commands",
+        assertError(HUB.api().post("/api/v1/devices/" + device.id() + "/commands",
                 "{\"type\":\"dim_lights\",\"params\":{\"level\":140}}"), 400, "bad_request", "level");
         assertThat(listed(device.id(), "")).hasSize(1);
     }
@@ -449,37 +436,37 @@ class CommandApiTest {
     @Test
     void badCommandTypeDefinitions_areRefused_andRegisterNothing() {
         String schema = "{\"type\":\"object\"}";
-        assertError(api.put("/api/v1/command-types/reboot", "{\"schema\":" + schema + "}"), 409, "conflict",
+        assertError(HUB.api().put("/api/v1/command-types/reboot", "{\"schema\":" + schema + "}"), 409, "conflict",
                 "reboot", "built-in");
-        assertError(api.put("/api/v1/command-types/lock", "{\"schema\":{\"type\":\"object\",\"properties\":{}}}"),
+        assertError(HUB.api().put("/api/v1/command-types/lock", "{\"schema\":{\"type\":\"object\",\"properties\":{}}}"),
                 409, "conflict", "lock");
-        assertThat(api.get("/api/v1/command-types/reboot").body().path("schema").path("properties").has("delaySeconds")).isTrue();
-        assertThat(api.get("/api/v1/command-types/lock").body().path("builtIn").asBoolean()).isTrue();
+        assertThat(HUB.api().get("/api/v1/command-types/reboot").body().path("schema").path("properties").has("delaySeconds")).isTrue();
+        assertThat(HUB.api().get("/api/v1/command-types/lock").body().path("builtIn").asBoolean()).isTrue();
 
-        assertError(api.put("/api/v1/command-types/bogus_schema", "{\"schema\":{\"type\":\"bogus\"}}"), 400,
+        assertError(HUB.api().put("/api/v1/command-types/bogus_schema", "{\"schema\":{\"type\":\"bogus\"}}"), 400,
                 "bad_request", "'schema'");
-        assertError(api.put("/api/v1/command-types/bogus_min", "{\"schema\":{\"type\":\"integer\",\"minimum\":\"zero\"}}"),
+        assertError(HUB.api().put("/api/v1/command-types/bogus_min", "{\"schema\":{\"type\":\"integer\",\"minimum\":\"zero\"}}"),
                 400, "bad_request", "'schema'");
-        assertError(api.put("/api/v1/command-types/remote_ref", "{\"schema\":{\"$ref\":\"https://example.com/schema.json\"}}"),
+        assertError(HUB.api().put("/api/v1/command-types/remote_ref", "{\"schema\":{\"$ref\":\"https://example.com/schema.json\"}}"),
                 400, "bad_request", "'schema'");
-        assertError(api.put("/api/v1/command-types/no_schema", "{\"description\":\"x\"}"), 400, "bad_request", "'schema'");
-        assertError(api.put("/api/v1/command-types/array_schema", "{\"schema\":[]}"), 400, "bad_request", "'schema'");
-        assertError(api.put("/api/v1/command-types/extra_field", "{\"schema\":" + schema + ",\"owner\":\"me\"}"),
+        assertError(HUB.api().put("/api/v1/command-types/no_schema", "{\"description\":\"x\"}"), 400, "bad_request", "'schema'");
+        assertError(HUB.api().put("/api/v1/command-types/array_schema", "{\"schema\":[]}"), 400, "bad_request", "'schema'");
+        assertError(HUB.api().put("/api/v1/command-types/extra_field", "{\"schema\":" + schema + ",\"owner\":\"me\"}"),
                 400, "bad_request", "unknown field 'owner'");
-        assertError(api.put("/api/v1/command-types/not_json", "{schema"), 400, "bad_request", "not valid JSON");
+        assertError(HUB.api().put("/api/v1/command-types/not_json", "{schema"), 400, "bad_request", "not valid JSON");
         for (String bad : List.of("Open-Door", "open-door", "OpenDoor", "9lives", "_hidden", "a".repeat(65))) {
-            assertError(api.put("/api/v1/command-types/" + bad, "{\"schema\":" + schema + "}"), 400, "bad_request",
+            assertError(HUB.api().put("/api/v1/command-types/" + bad, "{\"schema\":" + schema + "}"), 400, "bad_request",
                     "command type name");
         }
         for (String name : List.of("bogus_schema", "bogus_min", "remote_ref", "no_schema", "array_schema", "extra_field",
                 "not_json", "open_door_bad")) {
-            assertError(api.get("/api/v1/command-types/" + name), 404, "not_found");
+            assertError(HUB.api().get("/api/v1/command-types/" + name), 404, "not_found");
         }
-        ApiClient.Response all = api.get("/api/v1/command-types");
+        ApiClient.Response all = HUB.api().get("/api/v1/command-types");
         all.body().path("items").forEach(t -> assertThat(t.path("name").asText()).matches("[a-z][a-z0-9_]*"));
 
-        assertError(api.delete("/api/v1/command-types/reboot"), 409, "conflict", "built-in");
-        assertThat(api.get("/api/v1/command-types/reboot").status()).isEqualTo(200);
+        assertError(HUB.api().delete("/api/v1/command-types/reboot"), 409, "conflict", "built-in");
+        assertThat(HUB.api().get("/api/v1/command-types/reboot").status()).isEqualTo(200);
         TestHub.DeviceHandle device = device("api-types-builtin");
         create(device, "{\"type\":\"reboot\",\"params\":{\"delaySeconds\":5}}");
     }
@@ -493,8 +480,8 @@ class CommandApiTest {
         for (int i = 0; i < 5; i++) {
             ids.add(create(device, "{\"type\":\"buzz\",\"params\":{\"durationSeconds\":" + (i + 1) + "}}"));
         }
-        assertThat(api.post("/api/v1/commands/" + ids.get(1) + "/cancel", "").status()).isEqualTo(200);
-        assertThat(api.post("/api/v1/commands/" + ids.get(3) + "/cancel", "").status()).isEqualTo(200);
+        assertThat(HUB.api().post("/api/v1/commands/" + ids.get(1) + "/cancel", "").status()).isEqualTo(200);
+        assertThat(HUB.api().post("/api/v1/commands/" + ids.get(3) + "/cancel", "").status()).isEqualTo(200);
 
         assertThat(listed(device.id(), "")).containsExactly(ids.get(4), ids.get(3), ids.get(2), ids.get(1), ids.get(0));
         assertThat(listed(device.id(), "?status=cancelled")).containsExactly(ids.get(3), ids.get(1));
@@ -504,19 +491,19 @@ class CommandApiTest {
         assertThat(listed(device.id(), "?status=sent,delivered")).isEmpty();
 
         String base = "/api/v1/devices/" + device.id() + "/commands";
-        assertError(api.get(base + "?status=bogus"), 400, "bad_request", "'status'", "pending");
-        assertError(api.get(base + "?status=pending,bogus"), 400, "bad_request", "'status'");
-        assertError(api.get(base + "?status="), 400, "bad_request", "'status'");
-        assertError(api.get(base + "?limit=0"), 400, "bad_request", "'limit'");
-        assertError(api.get(base + "?limit=501"), 400, "bad_request", "'limit'");
-        assertError(api.get(base + "?limit=two"), 400, "bad_request", "'limit'");
-        assertError(api.get(base + "?before=yesterday"), 400, "bad_request", "'before'");
+        assertError(HUB.api().get(base + "?status=bogus"), 400, "bad_request", "'status'", "pending");
+        assertError(HUB.api().get(base + "?status=pending,bogus"), 400, "bad_request", "'status'");
+        assertError(HUB.api().get(base + "?status="), 400, "bad_request", "'status'");
+        assertError(HUB.api().get(base + "?limit=0"), 400, "bad_request", "'limit'");
+        assertError(HUB.api().get(base + "?limit=501"), 400, "bad_request", "'limit'");
+        assertError(HUB.api().get(base + "?limit=two"), 400, "bad_request", "'limit'");
+        assertError(HUB.api().get(base + "?before=yesterday"), 400, "bad_request", "'before'");
 
         List<String> paged = new ArrayList<>();
         String query = "?limit=2";
         int pages = 0;
         while (true) {
-            ApiClient.Response page = api.get(base + query);
+            ApiClient.Response page = HUB.api().get(base + query);
             assertThat(page.status()).as(page.text()).isEqualTo(200);
             assertThat(page.body().path("items").size()).isLessThanOrEqualTo(2);
             page.body().path("items").forEach(c -> paged.add(c.path("id").asText()));
@@ -529,7 +516,7 @@ class CommandApiTest {
         }
         assertThat(paged).containsExactly(ids.get(4), ids.get(3), ids.get(2), ids.get(1), ids.get(0));
 
-        ApiClient.Response filteredPage = api.get(base + "?status=pending&limit=2");
+        ApiClient.Response filteredPage = HUB.api().get(base + "?status=pending&limit=2");
         List<String> firstPending = new ArrayList<>();
         filteredPage.body().path("items").forEach(c -> firstPending.add(c.path("id").asText()));
         assertThat(firstPending).containsExactly(ids.get(4), ids.get(2));
@@ -542,7 +529,7 @@ class CommandApiTest {
     @Test
     void deliveredCommand_cannotBeCancelled_butASentOneCanAndTheDeviceIsTold() {
         TestHub.DeviceHandle device = device("api-cancel");
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             Inbox inbox = new Inbox(socket);
             String delivered = create(device, "{\"type\":\"reboot\",\"params\":{\"delaySeconds\":30}}");
             inbox.command(delivered);
@@ -550,7 +537,7 @@ class CommandApiTest {
             inbox.ack(1);
             assertThat(status(delivered)).isEqualTo("delivered");
 
-            assertError(api.post("/api/v1/commands/" + delivered + "/cancel", ""), 409, "conflict",
+            assertError(HUB.api().post("/api/v1/commands/" + delivered + "/cancel", ""), 409, "conflict",
                     delivered, "delivered", "can no longer be cancelled");
             JsonNode after = command(delivered);
             assertThat(after.path("status").asText()).isEqualTo("delivered");
@@ -560,7 +547,7 @@ class CommandApiTest {
             String sent = create(device, "{\"type\":\"lock\"}");
             inbox.command(sent);
             assertThat(status(sent)).isEqualTo("sent");
-            ApiClient.Response cancelled = api.post("/api/v1/commands/" + sent + "/cancel", "");
+            ApiClient.Response cancelled = HUB.api().post("/api/v1/commands/" + sent + "/cancel", "");
             assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
             assertThat(cancelled.body().path("status").asText()).isEqualTo("cancelled");
             JsonNode cancel = inbox.await(m -> "command_cancel".equals(m.path("type").asText()), Duration.ofSeconds(10));
@@ -583,9 +570,9 @@ class CommandApiTest {
     void auditTrail_namesTheOperatorAndTheDevice_andRefusesABadFilter() {
         TestHub.DeviceHandle device = device("api-audit");
         String cancelled = create(device, "{\"type\":\"lock\"}");
-        assertThat(api.post("/api/v1/commands/" + cancelled + "/cancel", "").status()).isEqualTo(200);
+        assertThat(HUB.api().post("/api/v1/commands/" + cancelled + "/cancel", "").status()).isEqualTo(200);
         String run;
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             Inbox inbox = new Inbox(socket);
             run = create(device, "{\"type\":\"unlock\"}");
             inbox.command(run);
@@ -615,11 +602,11 @@ class CommandApiTest {
         assertThat(audit("command=" + cancelled + "&action=command.cancelled")).hasSize(1);
         assertThat(audit("device=" + device.id() + "&limit=2")).hasSize(2);
 
-        assertError(api.get("/api/v1/audit?device=not-a-uuid"), 400, "bad_request", "'device'");
-        assertError(api.get("/api/v1/audit?command=42"), 400, "bad_request", "'command'");
-        assertError(api.get("/api/v1/audit?limit=0"), 400, "bad_request", "'limit'");
-        assertError(api.get("/api/v1/audit?before=x"), 400, "bad_request", "'before'");
-        assertError(api.get("/api/v1/audit?actor="), 400, "bad_request", "'actor'");
+        assertError(HUB.api().get("/api/v1/audit?device=not-a-uuid"), 400, "bad_request", "'device'");
+        assertError(HUB.api().get("/api/v1/audit?command=42"), 400, "bad_request", "'command'");
+        assertError(HUB.api().get("/api/v1/audit?limit=0"), 400, "bad_request", "'limit'");
+        assertError(HUB.api().get("/api/v1/audit?before=x"), 400, "bad_request", "'before'");
+        assertError(HUB.api().get("/api/v1/audit?actor="), 400, "bad_request", "'actor'");
         assertThat(audit("device=" + device.id())).hasSize(6);
     }
 
@@ -629,32 +616,32 @@ class CommandApiTest {
     void commandOrdering_isSetByPatch_andABadValueChangesNothing() {
         TestHub.DeviceHandle device = device("api-ordering-patch");
         String path = "/api/v1/devices/" + device.id();
-        assertThat(api.get(path).body().path("commandOrdering").asText()).isEqualTo("burst");
+        assertThat(HUB.api().get(path).body().path("commandOrdering").asText()).isEqualTo("burst");
 
-        ApiClient.Response r = api.patch(path, "{\"commandOrdering\":\"sequential\"}");
+        ApiClient.Response r = HUB.api().patch(path, "{\"commandOrdering\":\"sequential\"}");
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(r.body().path("commandOrdering").asText()).isEqualTo("sequential");
         assertThat(r.body().path("id").asText()).isEqualTo(device.id());
-        assertThat(api.get(path).body().path("commandOrdering").asText()).isEqualTo("sequential");
+        assertThat(HUB.api().get(path).body().path("commandOrdering").asText()).isEqualTo("sequential");
 
-        assertError(api.patch(path, "{\"commandOrdering\":\"bogus\"}"), 400, "bad_request", "commandOrdering",
+        assertError(HUB.api().patch(path, "{\"commandOrdering\":\"bogus\"}"), 400, "bad_request", "commandOrdering",
                 "burst or sequential");
-        assertError(api.patch(path, "{\"commandOrdering\":\"Burst\"}"), 400, "bad_request", "commandOrdering");
-        assertError(api.patch(path, "{\"commandOrdering\":1}"), 400, "bad_request", "commandOrdering");
-        assertError(api.patch(path, "{\"labels\":{\"site\":\"lab\"},\"commandOrdering\":\"bogus\"}"), 400,
+        assertError(HUB.api().patch(path, "{\"commandOrdering\":\"Burst\"}"), 400, "bad_request", "commandOrdering");
+        assertError(HUB.api().patch(path, "{\"commandOrdering\":1}"), 400, "bad_request", "commandOrdering");
+        assertError(HUB.api().patch(path, "{\"labels\":{\"site\":\"lab\"},\"commandOrdering\":\"bogus\"}"), 400,
                 "bad_request", "commandOrdering");
-        assertError(api.patch(path, "{\"ordering\":\"burst\"}"), 400, "bad_request", "unknown field 'ordering'");
-        assertError(api.patch(path, "not json"), 400, "bad_request", "not valid JSON");
-        JsonNode unchanged = api.get(path).body();
+        assertError(HUB.api().patch(path, "{\"ordering\":\"burst\"}"), 400, "bad_request", "unknown field 'ordering'");
+        assertError(HUB.api().patch(path, "not json"), 400, "bad_request", "not valid JSON");
+        JsonNode unchanged = HUB.api().get(path).body();
         assertThat(unchanged.path("commandOrdering").asText()).isEqualTo("sequential");
         assertThat(unchanged.path("labels").has("site")).isFalse();
 
-        ApiClient.Response labelsOnly = api.patch(path, "{\"labels\":{\"site\":\"lab\"}}");
+        ApiClient.Response labelsOnly = HUB.api().patch(path, "{\"labels\":{\"site\":\"lab\"}}");
         assertThat(labelsOnly.status()).as(labelsOnly.text()).isEqualTo(200);
         assertThat(labelsOnly.body().path("commandOrdering").asText()).isEqualTo("sequential");
         assertThat(labelsOnly.body().path("labels").path("site").asText()).isEqualTo("lab");
 
-        ApiClient.Response back = api.patch(path, "{\"commandOrdering\":\"burst\"}");
+        ApiClient.Response back = HUB.api().patch(path, "{\"commandOrdering\":\"burst\"}");
         assertThat(back.body().path("commandOrdering").asText()).isEqualTo("burst");
         assertThat(back.body().path("labels").path("site").asText()).isEqualTo("lab");
     }
@@ -663,7 +650,7 @@ class CommandApiTest {
     void sequentialDevice_getsOneCommandAtATime_whileABurstDeviceGetsAllAtOnce() {
         TestHub.DeviceHandle seq = device("api-sequential");
         TestHub.DeviceHandle burst = device("api-burst");
-        assertThat(api.patch("/api/v1/devices/" + seq.id(), "{\"commandOrdering\":\"sequential\"}").status()).isEqualTo(200);
+        assertThat(HUB.api().patch("/api/v1/devices/" + seq.id(), "{\"commandOrdering\":\"sequential\"}").status()).isEqualTo(200);
         List<String> seqIds = new ArrayList<>();
         List<String> burstIds = new ArrayList<>();
         for (String body : List.of("{\"type\":\"lock\"}", "{\"type\":\"buzz\"}", "{\"type\":\"unlock\"}")) {
@@ -671,7 +658,7 @@ class CommandApiTest {
             burstIds.add(create(burst, body));
         }
 
-        try (AgentSocket burstSocket = hub.connect(burst); AgentSocket seqSocket = hub.connect(seq)) {
+        try (AgentSocket burstSocket = HUB.hub().connect(burst); AgentSocket seqSocket = HUB.hub().connect(seq)) {
             Inbox b = new Inbox(burstSocket);
             Inbox s = new Inbox(seqSocket);
             List<String> burstOrder = new ArrayList<>();
@@ -715,14 +702,14 @@ class CommandApiTest {
     @Test
     void sequentialDevice_getsTheNextCommand_whenTheRunningOneIsCancelled() {
         TestHub.DeviceHandle seq = device("api-sequential-cancel");
-        assertThat(api.patch("/api/v1/devices/" + seq.id(), "{\"commandOrdering\":\"sequential\"}").status()).isEqualTo(200);
-        try (AgentSocket socket = hub.connect(seq)) {
+        assertThat(HUB.api().patch("/api/v1/devices/" + seq.id(), "{\"commandOrdering\":\"sequential\"}").status()).isEqualTo(200);
+        try (AgentSocket socket = HUB.hub().connect(seq)) {
             Inbox s = new Inbox(socket);
             String first = create(seq, "{\"type\":\"lock\"}");
             String second = create(seq, "{\"type\":\"unlock\"}");
             s.command(first);
             assertThat(s.commandsWithin(Duration.ofMillis(500))).isEmpty();
-            assertThat(api.post("/api/v1/commands/" + first + "/cancel", "").status()).isEqualTo(200);
+            assertThat(HUB.api().post("/api/v1/commands/" + first + "/cancel", "").status()).isEqualTo(200);
             assertThat(s.command(second).path("attempt").asInt()).isEqualTo(1);
         }
     }
@@ -732,10 +719,10 @@ class CommandApiTest {
     @Test
     void resultOverTheSocket_forACommandNeverSent_isRefusedAsInvalid_andChangesNothing() {
         TestHub.DeviceHandle device = device("api-socket-pending");
-        assertThat(api.patch("/api/v1/devices/" + device.id(), "{\"commandOrdering\":\"sequential\"}").status()).isEqualTo(200);
+        assertThat(HUB.api().patch("/api/v1/devices/" + device.id(), "{\"commandOrdering\":\"sequential\"}").status()).isEqualTo(200);
         String first = create(device, "{\"type\":\"lock\"}");
         String waiting = create(device, "{\"type\":\"unlock\"}");
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             Inbox s = new Inbox(socket);
             s.command(first);
             assertThat(status(waiting)).isEqualTo("pending");
@@ -771,7 +758,7 @@ class CommandApiTest {
         TestHub.DeviceHandle theirs = device("api-socket-theirs");
         String theirCommand = create(theirs, "{\"type\":\"reboot\"}");
         String random = UUID.randomUUID().toString();
-        try (AgentSocket socket = hub.connect(mine)) {
+        try (AgentSocket socket = HUB.hub().connect(mine)) {
             Inbox s = new Inbox(socket);
             s.send(ack(1, theirCommand));
             JsonNode e1 = s.errorFor(1);
@@ -796,7 +783,7 @@ class CommandApiTest {
         assertThat(audit("device=" + mine.id())).isEmpty();
 
         // The rightful device still gets and runs it.
-        try (AgentSocket socket = hub.connect(theirs)) {
+        try (AgentSocket socket = HUB.hub().connect(theirs)) {
             Inbox s = new Inbox(socket);
             s.command(theirCommand);
             s.send(ack(1, theirCommand));
@@ -817,7 +804,7 @@ class CommandApiTest {
             for (int i = 0; i < n; i++) {
                 futures.add(pool.submit(() -> {
                     start.await();
-                    return api.post("/api/v1/devices/" + device.id() + "/commands", FAN_70, "Idempotency-Key", "race-1");
+                    return HUB.api().post("/api/v1/devices/" + device.id() + "/commands", FAN_70, "Idempotency-Key", "race-1");
                 }));
             }
             start.countDown();
@@ -849,12 +836,12 @@ class CommandApiTest {
     @Test
     void nulCharacterInParamsOrATypeDescription_isRefusedWith400_andStoresNothing() {
         TestHub.DeviceHandle device = device("api-nul");
-        ApiClient.Response params = api.post("/api/v1/devices/" + device.id() + "/commands",
+        ApiClient.Response params = HUB.api().post("/api/v1/devices/" + device.id() + "/commands",
                 "{\"type\":\"broadcast_message\",\"params\":{\"text\":\"hello\\u0000world\"}}");
-        ApiClient.Response description = api.put("/api/v1/command-types/nul_description",
+        ApiClient.Response description = HUB.api().put("/api/v1/command-types/nul_description",
                 "{\"description\":\"open\\u0000door\",\"schema\":{\"type\":\"object\"}}");
         assertNoCommands(device.id());
-        assertError(api.get("/api/v1/command-types/nul_description"), 404, "not_found");
+        assertError(HUB.api().get("/api/v1/command-types/nul_description"), 404, "not_found");
         assertError(params, 400, "bad_request", "params");
         assertError(description, 400, "bad_request", "'description'");
     }
@@ -867,7 +854,7 @@ class CommandApiTest {
     @Test
     void resultOverTheSocketThatCanNeverBeStored_isInvalid_notInternal() {
         TestHub.DeviceHandle device = device("api-socket-nul");
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             Inbox s = new Inbox(socket);
             String id = create(device, "{\"type\":\"lock\"}");
             s.command(id);

@@ -2,13 +2,13 @@ package io.fleetwire.hub.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwire.hub.TestHub;
+import io.fleetwire.hub.TestHubExtension;
 import io.fleetwire.hub.config.ConfigKey;
 import io.fleetwire.testkit.AgentSocket;
 import io.fleetwire.testkit.ApiClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,31 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("integration")
 class CommandLifecycleTest {
 
-    private static TestHub hub;
-    private static ApiClient api;
-
-    @BeforeAll
-    static void startHub() {
-        hub = TestHub.start(Map.of(ConfigKey.COMMAND_ACK_TIMEOUT_SECONDS, "1", ConfigKey.COMMAND_RESULT_TIMEOUT_SECONDS, "3"));
-        api = hub.api();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    @RegisterExtension
+    static final TestHubExtension HUB = new TestHubExtension(Map.of(ConfigKey.COMMAND_ACK_TIMEOUT_SECONDS, "1", ConfigKey.COMMAND_RESULT_TIMEOUT_SECONDS, "3"));
 
     static String create(TestHub.DeviceHandle device, String body) {
-        ApiClient.Response r = api.post("/api/v1/devices/" + device.id() + "/commands", body);
+        ApiClient.Response r = HUB.api().post("/api/v1/devices/" + device.id() + "/commands", body);
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         assertThat(r.body().path("status").asText()).isIn("pending", "sent");
         return r.body().path("id").asText();
     }
 
     static JsonNode command(String id) {
-        ApiClient.Response r = api.get("/api/v1/commands/" + id);
+        ApiClient.Response r = HUB.api().get("/api/v1/commands/" + id);
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         return r.body();
     }
@@ -55,7 +42,7 @@ class CommandLifecycleTest {
     }
 
     static List<String> auditActions(String commandId) {
-        ApiClient.Response r = api.get("/api/v1/audit?command=" + commandId);
+        ApiClient.Response r = HUB.api().get("/api/v1/audit?command=" + commandId);
         assertThat(r.status()).isEqualTo(200);
         List<String> actions = new java.util.ArrayList<>();
         r.body().path("items").forEach(e -> actions.add(e.path("action").asText()));
@@ -64,8 +51,8 @@ class CommandLifecycleTest {
 
     @Test
     void onlineDevice_getsTheCommandAtOnce_andItsAckAndResultMoveItToSucceeded() {
-        TestHub.DeviceHandle device = hub.createDevice("cmd-online");
-        try (AgentSocket socket = hub.connect(device)) {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("cmd-online");
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             long before = System.nanoTime();
             String id = create(device, "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu_fan\",\"percent\":70},\"ttlSeconds\":300}");
             JsonNode frame = awaitCommand(socket, id);
@@ -98,15 +85,15 @@ class CommandLifecycleTest {
 
     @Test
     void offlineDevice_getsItsPendingCommandsOnConnect_oldestFirst() {
-        TestHub.DeviceHandle device = hub.createDevice("cmd-offline");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("cmd-offline");
         String first = create(device, "{\"type\":\"lock\"}");
         String second = create(device, "{\"type\":\"buzz\",\"params\":{\"durationSeconds\":3}}");
         String third = create(device, "{\"type\":\"unlock\"}");
         assertThat(command(first).path("status").asText()).isEqualTo("pending");
-        ApiClient.Response pending = api.get("/api/v1/devices/" + device.id() + "/commands?status=pending");
+        ApiClient.Response pending = HUB.api().get("/api/v1/devices/" + device.id() + "/commands?status=pending");
         assertThat(pending.body().path("items")).hasSize(3);
 
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             List<String> order = new java.util.ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 order.add(socket.await(m -> "command".equals(m.path("type").asText()), Duration.ofSeconds(10)).path("id").asText());
@@ -118,14 +105,14 @@ class CommandLifecycleTest {
 
     @Test
     void commandWhoseTtlPassesWhileOffline_expires_andIsNeverSent() throws Exception {
-        TestHub.DeviceHandle device = hub.createDevice("cmd-expiry");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("cmd-expiry");
         String id = create(device, "{\"type\":\"lock\",\"ttlSeconds\":1}");
         Thread.sleep(1_200);
-        hub.hub().commands().sweepNow().toCompletionStage().toCompletableFuture().get();
+        HUB.hub().hub().commands().sweepNow().toCompletionStage().toCompletableFuture().get();
         JsonNode expired = command(id);
         assertThat(expired.path("status").asText()).isEqualTo("expired");
         assertThat(expired.path("expiredAt").isTextual()).isTrue();
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             assertThat(socket.drain(Duration.ofMillis(800))).noneMatch(m -> "command".equals(m.path("type").asText()));
         }
         assertThat(auditActions(id)).containsExactly("command.created", "command.expired");
@@ -133,24 +120,24 @@ class CommandLifecycleTest {
 
     @Test
     void commandCancelledBeforeDelivery_isNeverSent_andCannotBeCancelledTwice() {
-        TestHub.DeviceHandle device = hub.createDevice("cmd-cancel");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("cmd-cancel");
         String id = create(device, "{\"type\":\"reboot\",\"params\":{\"delaySeconds\":60}}");
-        ApiClient.Response cancelled = api.post("/api/v1/commands/" + id + "/cancel", "");
+        ApiClient.Response cancelled = HUB.api().post("/api/v1/commands/" + id + "/cancel", "");
         assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
         assertThat(cancelled.body().path("status").asText()).isEqualTo("cancelled");
         assertThat(cancelled.body().path("cancelledBy").asText()).isEqualTo("admin");
-        ApiClient.Response again = api.post("/api/v1/commands/" + id + "/cancel", "");
+        ApiClient.Response again = HUB.api().post("/api/v1/commands/" + id + "/cancel", "");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.text()).contains("already cancelled");
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             assertThat(socket.drain(Duration.ofMillis(800))).noneMatch(m -> "command".equals(m.path("type").asText()));
         }
     }
 
     @Test
     void sentCommandWithoutAck_isSentAgainWithTheSameId_andItsResultIsStoredOnce() {
-        TestHub.DeviceHandle device = hub.createDevice("cmd-resend");
-        try (AgentSocket socket = hub.connect(device)) {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("cmd-resend");
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             String id = create(device, "{\"type\":\"clear_cache\"}");
             assertThat(awaitCommand(socket, id).path("attempt").asInt()).isEqualTo(1);
             // The ack is "lost": the hub sends the same command again after the 1 s timeout.
@@ -178,14 +165,14 @@ class CommandLifecycleTest {
 
     @Test
     void sentCommand_whenTheSocketDropsBeforeTheAck_isSentAgainOnTheNextConnection() {
-        TestHub.DeviceHandle device = hub.createDevice("cmd-reconnect");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("cmd-reconnect");
         String id;
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             id = create(device, "{\"type\":\"lock\"}");
             awaitCommand(socket, id);
             socket.abort();
         }
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             JsonNode again = awaitCommand(socket, id);
             assertThat(again.path("attempt").asInt()).isGreaterThanOrEqualTo(2);
             socket.send("{\"type\":\"command_result\",\"seq\":1,\"id\":\"" + id + "\",\"status\":\"succeeded\"}");
@@ -196,14 +183,14 @@ class CommandLifecycleTest {
 
     @Test
     void deliveredCommandWithoutAResult_isFailedByTheHubInTime_andALateResultIsKept() throws Exception {
-        TestHub.DeviceHandle device = hub.createDevice("cmd-result-timeout");
-        try (AgentSocket socket = hub.connect(device)) {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("cmd-result-timeout");
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             String id = create(device, "{\"type\":\"reboot\"}");
             awaitCommand(socket, id);
             socket.send("{\"type\":\"command_ack\",\"seq\":1,\"id\":\"" + id + "\"}");
             socket.awaitAck(1);
             Thread.sleep(3_300);
-            hub.hub().commands().sweepNow().toCompletionStage().toCompletableFuture().get();
+            HUB.hub().hub().commands().sweepNow().toCompletionStage().toCompletableFuture().get();
             JsonNode failed = command(id);
             assertThat(failed.path("status").asText()).isEqualTo("failed");
             assertThat(failed.path("timedOutAt").isTextual()).isTrue();

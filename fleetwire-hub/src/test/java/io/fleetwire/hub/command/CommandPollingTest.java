@@ -2,12 +2,12 @@ package io.fleetwire.hub.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwire.hub.TestHub;
+import io.fleetwire.hub.TestHubExtension;
 import io.fleetwire.testkit.AgentSocket;
 import io.fleetwire.testkit.ApiClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,40 +29,27 @@ class CommandPollingTest {
     private static final String POLL = "/api/v1/agent/commands";
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    private static TestHub hub;
-    private static ApiClient admin;
-
-    @BeforeAll
-    static void startHub() {
-        hub = TestHub.start();
-        admin = hub.api();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    @RegisterExtension
+    static final TestHubExtension HUB = new TestHubExtension();
 
     // ---------------------------------------------------------------- helpers
 
     private static TestHub.DeviceHandle device(String name) {
-        return hub.createDevice(name + "-" + NAMES.incrementAndGet());
+        return HUB.hub().createDevice(name + "-" + NAMES.incrementAndGet());
     }
 
     private static ApiClient as(TestHub.DeviceHandle device) {
-        return admin.withToken(device.token());
+        return HUB.api().withToken(device.token());
     }
 
     private static String create(TestHub.DeviceHandle device, String body) {
-        ApiClient.Response r = admin.post("/api/v1/devices/" + device.id() + "/commands", body);
+        ApiClient.Response r = HUB.api().post("/api/v1/devices/" + device.id() + "/commands", body);
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         return r.body().path("id").asText();
     }
 
     private static JsonNode command(String id) {
-        ApiClient.Response r = admin.get("/api/v1/commands/" + id);
+        ApiClient.Response r = HUB.api().get("/api/v1/commands/" + id);
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         return r.body();
     }
@@ -88,7 +75,7 @@ class CommandPollingTest {
     }
 
     private static List<String> auditActions(String commandId) {
-        ApiClient.Response r = admin.get("/api/v1/audit?command=" + commandId);
+        ApiClient.Response r = HUB.api().get("/api/v1/audit?command=" + commandId);
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         List<String> actions = new ArrayList<>();
         r.body().path("items").forEach(e -> actions.add(e.path("action").asText()));
@@ -119,7 +106,7 @@ class CommandPollingTest {
         String second = create(device, "{\"type\":\"lock\",\"params\":{\"message\":\"bye\"}}");
         String third = create(device, "{\"type\":\"unlock\"}");
         String cancelled = create(device, "{\"type\":\"buzz\"}");
-        assertThat(admin.post("/api/v1/commands/" + cancelled + "/cancel", "").status()).isEqualTo(200);
+        assertThat(HUB.api().post("/api/v1/commands/" + cancelled + "/cancel", "").status()).isEqualTo(200);
         TestHub.DeviceHandle other = device("poll-basic-other");
         String notMine = create(other, "{\"type\":\"lock\"}");
 
@@ -189,7 +176,7 @@ class CommandPollingTest {
         assertThat(c.path("finishedAt").isTextual()).isTrue();
         assertThat(auditActions(id)).containsExactly("command.created", "command.sent", "command.delivered",
                 "command.succeeded");
-        ApiClient.Response trail = admin.get("/api/v1/audit?command=" + id + "&action=command.delivered");
+        ApiClient.Response trail = HUB.api().get("/api/v1/audit?command=" + id + "&action=command.delivered");
         assertThat(trail.body().path("items").get(0).path("actor").asText()).isEqualTo("device:" + device.id());
         assertThat(trail.body().path("items").get(0).path("detail").path("via").asText()).isEqualTo("http");
     }
@@ -212,7 +199,7 @@ class CommandPollingTest {
     @Test
     void theSameCommand_throughSocketAndPolling_isDeliveredAndFinishedOnce() {
         TestHub.DeviceHandle device = device("poll-both");
-        try (AgentSocket socket = hub.connect(device)) {
+        try (AgentSocket socket = HUB.hub().connect(device)) {
             String id = create(device, "{\"type\":\"update_config\",\"params\":{\"settings\":{\"interval\":5}}}");
             JsonNode pushed = socket.await(m -> "command".equals(m.path("type").asText()) && id.equals(m.path("id").asText()),
                     Duration.ofSeconds(10));
@@ -263,8 +250,8 @@ class CommandPollingTest {
     void withoutAValidDeviceToken_everyAgentEndpointIs401_andNothingChanges() {
         TestHub.DeviceHandle device = device("poll-401");
         String id = create(device, "{\"type\":\"lock\"}");
-        List<ApiClient> strangers = List.of(admin.withToken(null), admin,
-                admin.withToken("fwd_unknown_token_0123456789abcdef"), admin.withToken("x".repeat(600)));
+        List<ApiClient> strangers = List.of(HUB.api().withToken(null), HUB.api(),
+                HUB.api().withToken("fwd_unknown_token_0123456789abcdef"), HUB.api().withToken("x".repeat(600)));
         for (ApiClient stranger : strangers) {
             assertError(stranger.get(POLL), 401, "unauthorized");
             assertError(stranger.post(POLL + "/" + id + "/ack", ""), 401, "unauthorized");
@@ -277,7 +264,7 @@ class CommandPollingTest {
 
         // A deleted device's token is dead too.
         TestHub.DeviceHandle gone = device("poll-401-deleted");
-        assertThat(admin.delete("/api/v1/devices/" + gone.id()).status()).isEqualTo(204);
+        assertThat(HUB.api().delete("/api/v1/devices/" + gone.id()).status()).isEqualTo(204);
         assertError(as(gone).get(POLL), 401, "unauthorized");
     }
 
@@ -326,7 +313,7 @@ class CommandPollingTest {
 
         assertThat(snapshot(id)).isEqualTo(before);
         assertThat(auditActions(id)).containsExactly("command.created", "command.sent");
-        ApiClient.Response intruderTrail = admin.get("/api/v1/audit?actor=device:" + intruder.id());
+        ApiClient.Response intruderTrail = HUB.api().get("/api/v1/audit?actor=device:" + intruder.id());
         assertThat(intruderTrail.body().path("items")).isEmpty();
 
         // The owner can still finish it.
@@ -359,7 +346,7 @@ class CommandPollingTest {
     void ackOfACancelledCommand_saysDoNotRun_andChangesNothing() {
         TestHub.DeviceHandle device = device("poll-ack-cancelled");
         String id = create(device, "{\"type\":\"reboot\"}");
-        assertThat(admin.post("/api/v1/commands/" + id + "/cancel", "").status()).isEqualTo(200);
+        assertThat(HUB.api().post("/api/v1/commands/" + id + "/cancel", "").status()).isEqualTo(200);
 
         ApiClient.Response r = ackHttp(device, id);
         assertThat(r.status()).as(r.text()).isEqualTo(200);
@@ -380,7 +367,7 @@ class CommandPollingTest {
         TestHub.DeviceHandle device = device("poll-late");
         String id = create(device, "{\"type\":\"buzz\",\"params\":{\"durationSeconds\":2}}");
         assertThat(ids(poll(device))).containsExactly(id);
-        ApiClient.Response cancel = admin.post("/api/v1/commands/" + id + "/cancel", "");
+        ApiClient.Response cancel = HUB.api().post("/api/v1/commands/" + id + "/cancel", "");
         assertThat(cancel.status()).as(cancel.text()).isEqualTo(200);
         assertThat(cancel.body().path("status").asText()).isEqualTo("cancelled");
 
@@ -411,7 +398,7 @@ class CommandPollingTest {
     @Test
     void pollOfASequentialDevice_handsOutOneCommandAtATime() {
         TestHub.DeviceHandle device = device("poll-sequential");
-        assertThat(admin.patch("/api/v1/devices/" + device.id(), "{\"commandOrdering\":\"sequential\"}").status())
+        assertThat(HUB.api().patch("/api/v1/devices/" + device.id(), "{\"commandOrdering\":\"sequential\"}").status())
                 .isEqualTo(200);
         String first = create(device, "{\"type\":\"lock\"}");
         String second = create(device, "{\"type\":\"unlock\"}");

@@ -2,14 +2,14 @@ package io.fleetwire.hub.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwire.hub.TestHub;
+import io.fleetwire.hub.TestHubExtension;
 import io.fleetwire.testkit.AgentSocket;
 import io.fleetwire.testkit.ApiClient;
 import io.fleetwire.testkit.Await;
 import io.fleetwire.testkit.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,30 +22,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("integration")
 class JobTest {
 
-    private static TestHub hub;
-    private static ApiClient api;
-
-    @BeforeAll
-    static void startHub() {
-        hub = TestHub.start();
-        api = hub.api();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    @RegisterExtension
+    static final TestHubExtension HUB = new TestHubExtension();
 
     private static JsonNode createJob(String body) {
-        ApiClient.Response r = api.post("/api/v1/commands", body);
+        ApiClient.Response r = HUB.api().post("/api/v1/commands", body);
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         return r.body();
     }
 
     private static JsonNode job(String id) {
-        ApiClient.Response r = api.get("/api/v1/jobs/" + id);
+        ApiClient.Response r = HUB.api().get("/api/v1/jobs/" + id);
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         return r.body();
     }
@@ -68,12 +55,12 @@ class JobTest {
     void jobOver200ConnectedDevices_reachesFinalCountsThatAddUp() {
         List<TestHub.DeviceHandle> devices = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            devices.add(hub.createDevice("fleet-" + i));
+            devices.add(HUB.hub().createDevice("fleet-" + i));
         }
         List<AgentSocket> sockets = new ArrayList<>();
         try {
             for (TestHub.DeviceHandle d : devices) {
-                sockets.add(hub.connect(d));
+                sockets.add(HUB.hub().connect(d));
             }
             JsonNode created = createJob("{\"type\":\"broadcast_message\",\"params\":{\"text\":\"maintenance at 6\"},"
                     + "\"target\":{\"deviceIds\":[" + quoted(devices) + "]}}");
@@ -96,7 +83,7 @@ class JobTest {
             }
             assertThat(sum).isEqualTo(200);
             assertThat(last.get().path("total").asInt()).isEqualTo(200);
-            assertThat(TestDatabase.queryLong(hub.dbUrl(),
+            assertThat(TestDatabase.queryLong(HUB.hub().dbUrl(),
                     "SELECT count(*) FROM device_commands WHERE job_id = '" + jobId + "' AND status IN ('succeeded','failed')"))
                     .isEqualTo(200);
         } finally {
@@ -107,37 +94,37 @@ class JobTest {
     @Test
     void jobByLabels_targetsExactlyTheDevicesWithAllThoseLabels() {
         for (int i = 0; i < 3; i++) {
-            var d = hub.createDevice("lab2-" + i);
-            assertThat(api.patch("/api/v1/devices/" + d.id(), "{\"labels\":{\"room\":\"lab-2\",\"os\":\"linux\"}}").status()).isEqualTo(200);
+            var d = HUB.hub().createDevice("lab2-" + i);
+            assertThat(HUB.api().patch("/api/v1/devices/" + d.id(), "{\"labels\":{\"room\":\"lab-2\",\"os\":\"linux\"}}").status()).isEqualTo(200);
         }
-        var other = hub.createDevice("lab3-0");
-        api.patch("/api/v1/devices/" + other.id(), "{\"labels\":{\"room\":\"lab-3\",\"os\":\"linux\"}}");
+        var other = HUB.hub().createDevice("lab3-0");
+        HUB.api().patch("/api/v1/devices/" + other.id(), "{\"labels\":{\"room\":\"lab-3\",\"os\":\"linux\"}}");
         JsonNode job = createJob("{\"type\":\"lock\",\"target\":{\"labels\":{\"room\":\"lab-2\",\"os\":\"linux\"}}}");
         assertThat(job.path("total").asInt()).isEqualTo(3);
         assertThat(job.path("counts").path("pending").asInt()).isEqualTo(3);
-        assertThat(api.get("/api/v1/devices/" + other.id() + "/commands").body().path("items")).isEmpty();
+        assertThat(HUB.api().get("/api/v1/devices/" + other.id() + "/commands").body().path("items")).isEmpty();
     }
 
     @Test
     void jobByHostnames_targetsThoseHosts() {
-        var a = hub.createDevice("host-a");
-        hub.createDevice("host-b");
+        var a = HUB.hub().createDevice("host-a");
+        HUB.hub().createDevice("host-b");
         JsonNode job = createJob("{\"type\":\"buzz\",\"target\":{\"hostnames\":[\"host-a.local\",\"no-such-host\"]}}");
         assertThat(job.path("total").asInt()).isEqualTo(1);
-        JsonNode items = api.get("/api/v1/devices/" + a.id() + "/commands").body().path("items");
+        JsonNode items = HUB.api().get("/api/v1/devices/" + a.id() + "/commands").body().path("items");
         assertThat(items).hasSize(1);
         assertThat(items.get(0).path("jobId").asText()).isEqualTo(job.path("id").asText());
     }
 
     @Test
     void targetsThatMatchNothingOrNameUnknownDevices_areRefused_andCreateNothing() {
-        long before = TestDatabase.queryLong(hub.dbUrl(), "SELECT count(*) FROM command_jobs");
-        ApiClient.Response none = api.post("/api/v1/commands", "{\"type\":\"lock\",\"target\":{\"labels\":{\"room\":\"nowhere\"}}}");
+        long before = TestDatabase.queryLong(HUB.hub().dbUrl(), "SELECT count(*) FROM command_jobs");
+        ApiClient.Response none = HUB.api().post("/api/v1/commands", "{\"type\":\"lock\",\"target\":{\"labels\":{\"room\":\"nowhere\"}}}");
         assertThat(none.status()).isEqualTo(400);
         assertThat(none.text()).contains("matches no device");
-        var real = hub.createDevice("real-target");
+        var real = HUB.hub().createDevice("real-target");
         String ghost = java.util.UUID.randomUUID().toString();
-        ApiClient.Response unknown = api.post("/api/v1/commands",
+        ApiClient.Response unknown = HUB.api().post("/api/v1/commands",
                 "{\"type\":\"lock\",\"target\":{\"deviceIds\":[\"" + real.id() + "\",\"" + ghost + "\"]}}");
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.text()).contains(ghost);
@@ -147,11 +134,11 @@ class JobTest {
                 "{\"type\":\"lock\",\"target\":{\"hostnames\":[\"a.local\"]},\"abort\":{\"failurePercent\":100}}",
                 "{\"type\":\"lock\",\"target\":{\"hostnames\":[\"a.local\"]},\"rollout\":{\"perMinute\":0}}",
                 "{\"type\":\"set_fan_speed\",\"params\":{\"percent\":300},\"target\":{\"hostnames\":[\"real-target.local\"]}}")) {
-            ApiClient.Response r = api.post("/api/v1/commands", bad);
+            ApiClient.Response r = HUB.api().post("/api/v1/commands", bad);
             assertThat(r.status()).as(bad + " → " + r.text()).isEqualTo(400);
         }
-        assertThat(TestDatabase.queryLong(hub.dbUrl(), "SELECT count(*) FROM command_jobs")).isEqualTo(before);
-        assertThat(api.get("/api/v1/devices/" + real.id() + "/commands").body().path("items")).isEmpty();
+        assertThat(TestDatabase.queryLong(HUB.hub().dbUrl(), "SELECT count(*) FROM command_jobs")).isEqualTo(before);
+        assertThat(HUB.api().get("/api/v1/devices/" + real.id() + "/commands").body().path("items")).isEmpty();
     }
 
     @Test
@@ -160,8 +147,8 @@ class JobTest {
         List<AgentSocket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < 6; i++) {
-                devices.add(hub.createDevice("abort-" + i));
-                sockets.add(hub.connect(devices.getLast()));
+                devices.add(HUB.hub().createDevice("abort-" + i));
+                sockets.add(HUB.hub().connect(devices.getLast()));
             }
             // One device every 3 s; abort when more than 40 % of at least 2 finished commands failed.
             JsonNode created = createJob("{\"type\":\"reboot\",\"target\":{\"deviceIds\":[" + quoted(devices) + "]},"
@@ -182,7 +169,7 @@ class JobTest {
             assertThat(counts.path("pending").asInt()).isZero();
             // The last device never hears of it.
             assertThat(sockets.get(5).drain(Duration.ofSeconds(1))).noneMatch(m -> "command".equals(m.path("type").asText()));
-            assertThat(api.post("/api/v1/jobs/" + jobId + "/cancel", "").status()).isEqualTo(409);
+            assertThat(HUB.api().post("/api/v1/jobs/" + jobId + "/cancel", "").status()).isEqualTo(409);
         } finally {
             sockets.forEach(AgentSocket::close);
         }
@@ -190,14 +177,14 @@ class JobTest {
 
     @Test
     void cancellingAJob_cancelsItsUndeliveredCommands() {
-        var a = hub.createDevice("cancel-job-a");
-        var b = hub.createDevice("cancel-job-b");
+        var a = HUB.hub().createDevice("cancel-job-a");
+        var b = HUB.hub().createDevice("cancel-job-b");
         JsonNode created = createJob("{\"type\":\"lock\",\"target\":{\"deviceIds\":[\"" + a.id() + "\",\"" + b.id() + "\"]}}");
-        ApiClient.Response cancelled = api.post("/api/v1/jobs/" + created.path("id").asText() + "/cancel", "");
+        ApiClient.Response cancelled = HUB.api().post("/api/v1/jobs/" + created.path("id").asText() + "/cancel", "");
         assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
         assertThat(cancelled.body().path("status").asText()).isEqualTo("cancelled");
         assertThat(cancelled.body().path("counts").path("cancelled").asInt()).isEqualTo(2);
-        try (AgentSocket socket = hub.connect(a)) {
+        try (AgentSocket socket = HUB.hub().connect(a)) {
             assertThat(socket.drain(Duration.ofMillis(800))).noneMatch(m -> "command".equals(m.path("type").asText()));
         }
     }

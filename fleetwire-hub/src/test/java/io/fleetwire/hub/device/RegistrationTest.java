@@ -2,13 +2,13 @@ package io.fleetwire.hub.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwire.hub.TestHub;
+import io.fleetwire.hub.TestHubExtension;
 import io.fleetwire.testkit.AgentSocket;
 import io.fleetwire.testkit.ApiClient;
 import io.fleetwire.testkit.Await;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,32 +28,21 @@ class RegistrationTest {
     private static final String H1_BODY = """
             {"hostname":"h1","agentId":"a1","os":{"name":"Linux"},"sensors":[{"id":"cpu_temp"}],"fans":[{"id":"cpu_fan"}]}""";
 
-    private static TestHub hub;
-
-    @BeforeAll
-    static void startHub() {
-        hub = TestHub.start();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
+    @RegisterExtension
+    static final TestHubExtension HUB = new TestHubExtension();
 
     /** An enrollment token made through the API. */
     private record Enrollment(String id, String token) {
     }
 
     private static Enrollment enroll(String json) {
-        ApiClient.Response r = hub.api().post("/api/v1/enrollment-tokens", json);
+        ApiClient.Response r = HUB.hub().api().post("/api/v1/enrollment-tokens", json);
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         return new Enrollment(r.body().path("id").asText(), r.body().path("token").asText());
     }
 
     private static ApiClient.Response register(String enrollmentToken, String body) {
-        return hub.api().withToken(enrollmentToken).post("/api/v1/register", body);
+        return HUB.hub().api().withToken(enrollmentToken).post("/api/v1/register", body);
     }
 
     private static String hostBody(String hostname) {
@@ -62,7 +51,7 @@ class RegistrationTest {
 
     @Test
     void enrollmentToken_isCreatedWith201_duplicateNameIs409_andTheListNeverShowsTheToken() {
-        ApiClient api = hub.api();
+        ApiClient api = HUB.hub().api();
         ApiClient.Response created = api.post("/api/v1/enrollment-tokens", "{\"name\":\"x\"}");
         assertThat(created.status()).as(created.text()).isEqualTo(201);
         String token = created.body().path("token").asText();
@@ -96,12 +85,12 @@ class RegistrationTest {
     @Test
     void enrollmentToken_withTtlAndMaxUses_reportsThem() {
         long now = Instant.now().getEpochSecond();
-        ApiClient.Response r = hub.api().post("/api/v1/enrollment-tokens", "{\"name\":\"limited\",\"ttlSeconds\":3600,\"maxUses\":5}");
+        ApiClient.Response r = HUB.hub().api().post("/api/v1/enrollment-tokens", "{\"name\":\"limited\",\"ttlSeconds\":3600,\"maxUses\":5}");
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         assertThat(r.body().path("maxUses").asInt()).isEqualTo(5);
         long expires = Instant.parse(r.body().path("expiresAt").asText()).getEpochSecond();
         assertThat(expires).isBetween(now + 3590, now + 3610);
-        JsonNode item = item(hub.api().get("/api/v1/enrollment-tokens").body(), r.body().path("id").asText());
+        JsonNode item = item(HUB.hub().api().get("/api/v1/enrollment-tokens").body(), r.body().path("id").asText());
         assertThat(item.path("maxUses").asInt()).isEqualTo(5);
         assertThat(Instant.parse(item.path("expiresAt").asText()).getEpochSecond()).isBetween(now + 3590, now + 3610);
     }
@@ -130,10 +119,10 @@ class RegistrationTest {
                 "{\"name\":\"uses-fraction\",\"maxUses\":1.5}",
                 "{\"name\":\"uses-many\",\"maxUses\":1000001}");
         for (String body : bodies) {
-            assertError(hub.api().post("/api/v1/enrollment-tokens", body), 400, "bad_request", body);
+            assertError(HUB.hub().api().post("/api/v1/enrollment-tokens", body), 400, "bad_request", body);
         }
         assertThat(enrollmentCount()).isEqualTo(before);
-        assertThat(field(hub.api().get("/api/v1/enrollment-tokens").body().path("items"), "name"))
+        assertThat(field(HUB.hub().api().get("/api/v1/enrollment-tokens").body().path("items"), "name"))
                 .noneMatch(n -> n.startsWith("ttl-") || n.startsWith("uses-"));
     }
 
@@ -142,13 +131,13 @@ class RegistrationTest {
         Enrollment e = enroll("{\"name\":\"admin-only\"}");
         int before = enrollmentCount();
         for (String token : new String[] {null, "fwa_wrong", e.token()}) {
-            ApiClient c = hub.api().withToken(token);
+            ApiClient c = HUB.hub().api().withToken(token);
             assertError(c.post("/api/v1/enrollment-tokens", "{\"name\":\"sneaky\"}"), 401, "unauthorized");
             assertError(c.get("/api/v1/enrollment-tokens"), 401, "unauthorized");
             assertError(c.delete("/api/v1/enrollment-tokens/" + e.id()), 401, "unauthorized");
         }
         assertThat(enrollmentCount()).isEqualTo(before);
-        assertThat(item(hub.api().get("/api/v1/enrollment-tokens").body(), e.id()).path("revoked").asBoolean()).isFalse();
+        assertThat(item(HUB.hub().api().get("/api/v1/enrollment-tokens").body(), e.id()).path("revoked").asBoolean()).isFalse();
     }
 
     @Test
@@ -162,7 +151,7 @@ class RegistrationTest {
         assertThat(token).startsWith("fwd_");
         assertThat(r.body().path("name").asText()).isEqualTo("h1");
 
-        ApiClient.Response got = hub.api().get("/api/v1/devices/" + id);
+        ApiClient.Response got = HUB.hub().api().get("/api/v1/devices/" + id);
         assertThat(got.status()).as(got.text()).isEqualTo(200);
         JsonNode d = got.body();
         assertThat(d.path("name").asText()).isEqualTo("h1");
@@ -173,13 +162,13 @@ class RegistrationTest {
         assertThat(d.path("capabilities").path("sensors").get(0).path("id").asText()).isEqualTo("cpu_temp");
         assertThat(d.path("capabilities").path("fans").get(0).path("id").asText()).isEqualTo("cpu_fan");
         assertThat(got.text()).doesNotContain(token);
-        assertThat(field(hub.api().get("/api/v1/devices?limit=500").body().path("items"), "id")).contains(id);
-        assertThat(item(hub.api().get("/api/v1/enrollment-tokens").body(), e.id()).path("uses").asInt()).isEqualTo(1);
+        assertThat(field(HUB.hub().api().get("/api/v1/devices?limit=500").body().path("items"), "id")).contains(id);
+        assertThat(item(HUB.hub().api().get("/api/v1/enrollment-tokens").body(), e.id()).path("uses").asInt()).isEqualTo(1);
 
-        try (AgentSocket socket = hub.connect(new TestHub.DeviceHandle(id, token))) {
+        try (AgentSocket socket = HUB.hub().connect(new TestHub.DeviceHandle(id, token))) {
             assertThat(socket.isClosed()).isFalse();
             Await.until("device online", Duration.ofSeconds(10),
-                    () -> hub.api().get("/api/v1/devices/" + id).body().path("online").asBoolean());
+                    () -> HUB.hub().api().get("/api/v1/devices/" + id).body().path("online").asBoolean());
         }
         assertThat(kinds(id)).contains("registered");
     }
@@ -187,10 +176,10 @@ class RegistrationTest {
     @Test
     void register_withTheEnrollmentTokenInTheBody_andAnExplicitName_isAccepted() {
         Enrollment e = enroll("{\"name\":\"body-token\"}");
-        ApiClient.Response r = hub.api().withToken(null).post("/api/v1/register",
+        ApiClient.Response r = HUB.hub().api().withToken(null).post("/api/v1/register",
                 "{\"hostname\":\"body-host\",\"name\":\"Body Device\",\"labels\":{\"site\":\"b\"},\"enrollmentToken\":\"" + e.token() + "\"}");
         assertThat(r.status()).as(r.text()).isEqualTo(201);
-        JsonNode d = hub.api().get("/api/v1/devices/" + r.body().path("id").asText()).body();
+        JsonNode d = HUB.hub().api().get("/api/v1/devices/" + r.body().path("id").asText()).body();
         assertThat(d.path("name").asText()).isEqualTo("Body Device");
         assertThat(d.path("hostname").asText()).isEqualTo("body-host");
         assertThat(d.path("labels").path("site").asText()).isEqualTo("b");
@@ -206,7 +195,7 @@ class RegistrationTest {
         String oldToken = first.body().path("token").asText();
         int before = deviceCount();
 
-        try (AgentSocket oldSocket = hub.connect(new TestHub.DeviceHandle(id, oldToken))) {
+        try (AgentSocket oldSocket = HUB.hub().connect(new TestHub.DeviceHandle(id, oldToken))) {
             ApiClient.Response second = register(e.token(), """
                     {"hostname":"again-host","agentId":"a1","sensors":[{"id":"new_sensor"}]}""");
             assertThat(second.status()).as(second.text()).isEqualTo(200);
@@ -217,15 +206,15 @@ class RegistrationTest {
 
             // The socket that holds the old token is closed as revoked.
             assertThat(oldSocket.awaitClose(Duration.ofSeconds(10)).code()).isEqualTo(4003);
-            assertThat(AgentSocket.upgradeStatus(hub.wsUrl(), oldToken)).isEqualTo(401);
-            try (AgentSocket socket = hub.connect(new TestHub.DeviceHandle(id, newToken))) {
+            assertThat(AgentSocket.upgradeStatus(HUB.hub().wsUrl(), oldToken)).isEqualTo(401);
+            try (AgentSocket socket = HUB.hub().connect(new TestHub.DeviceHandle(id, newToken))) {
                 assertThat(socket.isClosed()).isFalse();
             }
         }
         assertThat(deviceCount()).isEqualTo(before);
-        JsonNode items = hub.api().get("/api/v1/devices?limit=500").body().path("items");
+        JsonNode items = HUB.hub().api().get("/api/v1/devices?limit=500").body().path("items");
         assertThat(field(items, "hostname")).containsOnlyOnce("again-host");
-        JsonNode d = hub.api().get("/api/v1/devices/" + id).body();
+        JsonNode d = HUB.hub().api().get("/api/v1/devices/" + id).body();
         assertThat(d.path("capabilities").path("sensors").get(0).path("id").asText()).isEqualTo("new_sensor");
         Await.until("registered twice", Duration.ofSeconds(5),
                 () -> kinds(id).stream().filter("registered"::equals).count() == 2);
@@ -248,22 +237,22 @@ class RegistrationTest {
         assertThat(cId).isNotEqualTo(a.body().path("id").asText());
         String cName = c.body().path("name").asText();
         assertThat(cName).isNotEqualTo("clash-host").isEqualTo("clash-host-" + cId.substring(0, 8));
-        JsonNode cDevice = hub.api().get("/api/v1/devices/" + cId).body();
+        JsonNode cDevice = HUB.hub().api().get("/api/v1/devices/" + cId).body();
         assertThat(cDevice.path("name").asText()).isEqualTo(cName);
         assertThat(cDevice.path("hostname").asText()).isEqualTo("clash-host");
         // The first device is untouched.
-        assertThat(hub.api().get("/api/v1/devices/" + a.body().path("id").asText()).body().path("name").asText())
+        assertThat(HUB.hub().api().get("/api/v1/devices/" + a.body().path("id").asText()).body().path("name").asText())
                 .isEqualTo("clash-host");
         // Both tokens keep working for their own device.
-        assertThat(AgentSocket.upgradeStatus(hub.wsUrl(), a.body().path("token").asText())).isEqualTo(101);
-        assertThat(AgentSocket.upgradeStatus(hub.wsUrl(), c.body().path("token").asText())).isEqualTo(101);
-        assertThat(item(hub.api().get("/api/v1/enrollment-tokens").body(), e1.id()).path("uses").asInt()).isEqualTo(2);
+        assertThat(AgentSocket.upgradeStatus(HUB.hub().wsUrl(), a.body().path("token").asText())).isEqualTo(101);
+        assertThat(AgentSocket.upgradeStatus(HUB.hub().wsUrl(), c.body().path("token").asText())).isEqualTo(101);
+        assertThat(item(HUB.hub().api().get("/api/v1/enrollment-tokens").body(), e1.id()).path("uses").asInt()).isEqualTo(2);
     }
 
     @Test
     void register_withAnUnknownToken_orNoToken_orAnotherKindOfToken_is401_andCreatesNothing() {
         int before = deviceCount();
-        TestHub.DeviceHandle device = hub.createDevice("not-an-enrollment-token");
+        TestHub.DeviceHandle device = HUB.hub().createDevice("not-an-enrollment-token");
         before++;
         for (String token : new String[] {"fwe_unknown_token_000000000000000000000000000", device.token(), TestHub.ADMIN_TOKEN}) {
             assertError(register(token, hostBody("refused-host")), 401, "unauthorized", token);
@@ -271,7 +260,7 @@ class RegistrationTest {
         assertError(register(null, hostBody("refused-host")), 401, "unauthorized", "no token");
         assertError(register(null, "{}"), 401, "unauthorized", "no token, empty body");
         assertThat(deviceCount()).isEqualTo(before);
-        assertThat(field(hub.api().get("/api/v1/devices?limit=500").body().path("items"), "hostname"))
+        assertThat(field(HUB.hub().api().get("/api/v1/devices?limit=500").body().path("items"), "hostname"))
                 .doesNotContain("refused-host");
     }
 
@@ -281,12 +270,12 @@ class RegistrationTest {
         ApiClient.Response before = register(e.token(), hostBody("revoked-host-1"));
         assertThat(before.status()).as(before.text()).isEqualTo(201);
 
-        ApiClient.Response revoked = hub.api().delete("/api/v1/enrollment-tokens/" + e.id());
+        ApiClient.Response revoked = HUB.hub().api().delete("/api/v1/enrollment-tokens/" + e.id());
         assertThat(revoked.status()).as(revoked.text()).isEqualTo(204);
-        assertThat(item(hub.api().get("/api/v1/enrollment-tokens").body(), e.id()).path("revoked").asBoolean()).isTrue();
-        assertError(hub.api().delete("/api/v1/enrollment-tokens/" + e.id()), 404, "not_found");
-        assertError(hub.api().delete("/api/v1/enrollment-tokens/" + UUID.randomUUID()), 404, "not_found");
-        assertError(hub.api().delete("/api/v1/enrollment-tokens/not-a-uuid"), 404, "not_found");
+        assertThat(item(HUB.hub().api().get("/api/v1/enrollment-tokens").body(), e.id()).path("revoked").asBoolean()).isTrue();
+        assertError(HUB.hub().api().delete("/api/v1/enrollment-tokens/" + e.id()), 404, "not_found");
+        assertError(HUB.hub().api().delete("/api/v1/enrollment-tokens/" + UUID.randomUUID()), 404, "not_found");
+        assertError(HUB.hub().api().delete("/api/v1/enrollment-tokens/not-a-uuid"), 404, "not_found");
 
         int count = deviceCount();
         assertError(register(e.token(), hostBody("revoked-host-2")), 401, "unauthorized");
@@ -294,7 +283,7 @@ class RegistrationTest {
         assertError(register(e.token(), hostBody("revoked-host-1")), 401, "unauthorized");
         assertThat(deviceCount()).isEqualTo(count);
         // Devices registered before the revocation keep working.
-        assertThat(AgentSocket.upgradeStatus(hub.wsUrl(), before.body().path("token").asText())).isEqualTo(101);
+        assertThat(AgentSocket.upgradeStatus(HUB.hub().wsUrl(), before.body().path("token").asText())).isEqualTo(101);
     }
 
     @Test
@@ -304,7 +293,7 @@ class RegistrationTest {
         int count = deviceCount();
         assertError(register(e.token(), hostBody("single-2")), 401, "unauthorized");
         assertThat(deviceCount()).isEqualTo(count);
-        JsonNode item = item(hub.api().get("/api/v1/enrollment-tokens").body(), e.id());
+        JsonNode item = item(HUB.hub().api().get("/api/v1/enrollment-tokens").body(), e.id());
         assertThat(item.path("uses").asInt()).isEqualTo(1);
         assertThat(item.path("maxUses").asInt()).isEqualTo(1);
     }
@@ -329,7 +318,7 @@ class RegistrationTest {
         }
         assertThat(deviceCount()).isEqualTo(before);
         // A refused registration does not spend a use.
-        assertThat(item(hub.api().get("/api/v1/enrollment-tokens").body(), e.id()).path("uses").asInt()).isZero();
+        assertThat(item(HUB.hub().api().get("/api/v1/enrollment-tokens").body(), e.id()).path("uses").asInt()).isZero();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -344,13 +333,13 @@ class RegistrationTest {
     }
 
     private static int enrollmentCount() {
-        ApiClient.Response r = hub.api().get("/api/v1/enrollment-tokens");
+        ApiClient.Response r = HUB.hub().api().get("/api/v1/enrollment-tokens");
         assertThat(r.status()).isEqualTo(200);
         return r.body().path("items").size();
     }
 
     private static int deviceCount() {
-        ApiClient.Response r = hub.api().get("/api/v1/devices?limit=500");
+        ApiClient.Response r = HUB.hub().api().get("/api/v1/devices?limit=500");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().has("next")).isFalse();
         return r.body().path("items").size();
@@ -358,7 +347,7 @@ class RegistrationTest {
 
     private static List<String> kinds(String id) {
         List<String> out = new ArrayList<>();
-        hub.api().get("/api/v1/devices/" + id + "/events").body().path("items").forEach(e -> out.add(e.path("kind").asText()));
+        HUB.hub().api().get("/api/v1/devices/" + id + "/events").body().path("items").forEach(e -> out.add(e.path("kind").asText()));
         return out;
     }
 }
