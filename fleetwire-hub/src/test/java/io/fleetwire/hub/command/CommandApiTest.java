@@ -29,33 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandApiTest {
 
     private static final String FAN_70 = "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu_fan\",\"percent\":70}}";
-    private static final AtomicInteger NAMES = new AtomicInteger();
 
     @RegisterExtension
     static final TestHubExtension HUB = new TestHubExtension();
+    private static final CommandCalls CALLS = new CommandCalls(HUB);
 
     // ---------------------------------------------------------------- helpers
-
-    private static TestHub.DeviceHandle device(String name) {
-        return HUB.hub().createDevice(name + "-" + NAMES.incrementAndGet());
-    }
-
-    private static String create(TestHub.DeviceHandle device, String body) {
-        ApiClient.Response r = HUB.api().post("/api/v1/devices/" + device.id() + "/commands", body);
-        assertThat(r.status()).as(r.text()).isEqualTo(201);
-        assertThat(r.header("Idempotent-Replayed")).isNull();
-        return r.body().path("id").asText();
-    }
-
-    private static JsonNode command(String id) {
-        ApiClient.Response r = HUB.api().get("/api/v1/commands/" + id);
-        assertThat(r.status()).as(r.text()).isEqualTo(200);
-        return r.body();
-    }
-
-    private static String status(String id) {
-        return command(id).path("status").asText();
-    }
 
     /** Ids of a device's commands as listed (newest first). */
     private static List<String> listed(String deviceId, String query) {
@@ -68,28 +47,6 @@ class CommandApiTest {
 
     private static void assertNoCommands(String deviceId) {
         assertThat(listed(deviceId, "")).as("commands of device " + deviceId).isEmpty();
-    }
-
-    private static void assertError(ApiClient.Response r, int status, String code, String... fragments) {
-        assertThat(r.status()).as(r.text()).isEqualTo(status);
-        assertThat(r.errorCode()).as(r.text()).isEqualTo(code);
-        String message = r.body().path("error").path("message").asText();
-        assertThat(message).as(r.text()).isNotBlank();
-        for (String f : fragments) {
-            assertThat(message).as(r.text()).contains(f);
-        }
-    }
-
-    private static List<JsonNode> audit(String query) {
-        ApiClient.Response r = HUB.api().get("/api/v1/audit?" + query);
-        assertThat(r.status()).as(r.text()).isEqualTo(200);
-        List<JsonNode> out = new ArrayList<>();
-        r.body().path("items").forEach(out::add);
-        return out.reversed();
-    }
-
-    private static List<String> auditActions(String commandId) {
-        return audit("command=" + commandId).stream().map(e -> e.path("action").asText()).toList();
     }
 
     private static boolean isCommand(JsonNode m) {
@@ -174,48 +131,48 @@ class CommandApiTest {
 
     @Test
     void invalidCommands_areRefusedWith400SayingWhy_andCreateNothing() {
-        TestHub.DeviceHandle device = device("api-invalid");
+        TestHub.DeviceHandle device = CALLS.device("api-invalid");
         String path = "/api/v1/devices/" + device.id() + "/commands";
 
-        assertError(HUB.api().post(path, "{\"type\":\"launch_rocket\"}"), 400, "bad_request",
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"launch_rocket\"}"), 400, "bad_request",
                 "unknown command type 'launch_rocket'", "/api/v1/command-types");
-        assertError(HUB.api().post(path, "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu_fan\",\"percent\":101}}"),
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu_fan\",\"percent\":101}}"),
                 400, "bad_request", "set_fan_speed", "percent", "100");
-        assertError(HUB.api().post(path, "{\"type\":\"set_fan_speed\",\"params\":{\"percent\":50}}"),
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"set_fan_speed\",\"params\":{\"percent\":50}}"),
                 400, "bad_request", "fanId");
-        assertError(HUB.api().post(path, "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"f\",\"percent\":\"50\"}}"),
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"f\",\"percent\":\"50\"}}"),
                 400, "bad_request", "percent");
-        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"params\":{\"colour\":\"red\"}}"),
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"lock\",\"params\":{\"colour\":\"red\"}}"),
                 400, "bad_request", "colour");
-        assertError(HUB.api().post(path, "{\"type\":\"history_request\",\"params\":{\"from\":\"2026-02-01T00:00:00Z\",\"to\":\"2026-01-01T00:00:00Z\"}}"),
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"history_request\",\"params\":{\"from\":\"2026-02-01T00:00:00Z\",\"to\":\"2026-01-01T00:00:00Z\"}}"),
                 400, "bad_request", "'from' must be before 'to'");
-        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"params\":[1,2]}"), 400, "bad_request", "'params'");
-        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":0}"), 400, "bad_request", "ttlSeconds", "2592000");
-        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":2592001}"), 400, "bad_request", "ttlSeconds");
-        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":1.5}"), 400, "bad_request", "ttlSeconds");
-        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":\"60\"}"), 400, "bad_request", "ttlSeconds");
-        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":-5}"), 400, "bad_request", "ttlSeconds");
-        assertError(HUB.api().post(path, "{\"type\":\"lock\",\"priority\":1}"), 400, "bad_request",
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"lock\",\"params\":[1,2]}"), 400, "bad_request", "'params'");
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":0}"), 400, "bad_request", "ttlSeconds", "2592000");
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":2592001}"), 400, "bad_request", "ttlSeconds");
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":1.5}"), 400, "bad_request", "ttlSeconds");
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":\"60\"}"), 400, "bad_request", "ttlSeconds");
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"lock\",\"ttlSeconds\":-5}"), 400, "bad_request", "ttlSeconds");
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"lock\",\"priority\":1}"), 400, "bad_request",
                 "unknown field 'priority'", "params, ttlSeconds, type");
-        assertError(HUB.api().post(path, "this is not json"), 400, "bad_request", "not valid JSON");
-        assertError(HUB.api().post(path, "{\"type\":\"lock\""), 400, "bad_request", "not valid JSON");
-        assertError(HUB.api().post(path, "[{\"type\":\"lock\"}]"), 400, "bad_request", "JSON object");
-        assertError(HUB.api().post(path, "{\"params\":{}}"), 400, "bad_request", "'type' is required");
-        assertError(HUB.api().post(path, ""), 400, "bad_request", "'type' is required");
-        assertError(HUB.api().post(path, "{\"type\":7}"), 400, "bad_request", "'type'");
-        assertError(HUB.api().post(path, "{\"type\":\"" + "x".repeat(65) + "\"}"), 400, "bad_request", "'type'");
+        CommandCalls.assertError(HUB.api().post(path, "this is not json"), 400, "bad_request", "not valid JSON");
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"lock\""), 400, "bad_request", "not valid JSON");
+        CommandCalls.assertError(HUB.api().post(path, "[{\"type\":\"lock\"}]"), 400, "bad_request", "JSON object");
+        CommandCalls.assertError(HUB.api().post(path, "{\"params\":{}}"), 400, "bad_request", "'type' is required");
+        CommandCalls.assertError(HUB.api().post(path, ""), 400, "bad_request", "'type' is required");
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":7}"), 400, "bad_request", "'type'");
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"" + "x".repeat(65) + "\"}"), 400, "bad_request", "'type'");
         // A malformed Idempotency-Key is refused too, and does not create the command it came with.
-        assertError(HUB.api().post(path, "{\"type\":\"lock\"}", "Idempotency-Key", "has space"), 400, "bad_request",
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"lock\"}", "Idempotency-Key", "has space"), 400, "bad_request",
                 "Idempotency-Key");
-        assertError(HUB.api().post(path, "{\"type\":\"lock\"}", "Idempotency-Key", "k".repeat(256)), 400, "bad_request",
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"lock\"}", "Idempotency-Key", "k".repeat(256)), 400, "bad_request",
                 "Idempotency-Key");
 
         assertNoCommands(device.id());
-        assertThat(audit("device=" + device.id())).isEmpty();
+        assertThat(CALLS.audit("device=" + device.id())).isEmpty();
 
         // The limits themselves are accepted.
-        String longest = create(device, "{\"type\":\"lock\",\"ttlSeconds\":2592000}");
-        String shortest = create(device, "{\"type\":\"lock\",\"ttlSeconds\":1}");
+        String longest = CALLS.create(device, "{\"type\":\"lock\",\"ttlSeconds\":2592000}");
+        String shortest = CALLS.create(device, "{\"type\":\"lock\",\"ttlSeconds\":1}");
         assertThat(listed(device.id(), "")).containsExactly(shortest, longest);
     }
 
@@ -224,34 +181,34 @@ class CommandApiTest {
     @Test
     void idsThatNameNothing_are404_andCreateOrChangeNothing() {
         String nobody = UUID.randomUUID().toString();
-        assertError(HUB.api().post("/api/v1/devices/" + nobody + "/commands", "{\"type\":\"lock\"}"), 404, "not_found", nobody);
-        assertError(HUB.api().post("/api/v1/devices/" + nobody + "/commands", "{\"type\":\"lock\"}", "Idempotency-Key", "nobody-1"),
+        CommandCalls.assertError(HUB.api().post("/api/v1/devices/" + nobody + "/commands", "{\"type\":\"lock\"}"), 404, "not_found", nobody);
+        CommandCalls.assertError(HUB.api().post("/api/v1/devices/" + nobody + "/commands", "{\"type\":\"lock\"}", "Idempotency-Key", "nobody-1"),
                 404, "not_found", nobody);
-        assertError(HUB.api().get("/api/v1/devices/" + nobody + "/commands"), 404, "not_found", nobody);
-        assertThat(audit("device=" + nobody)).isEmpty();
+        CommandCalls.assertError(HUB.api().get("/api/v1/devices/" + nobody + "/commands"), 404, "not_found", nobody);
+        assertThat(CALLS.audit("device=" + nobody)).isEmpty();
 
         String random = UUID.randomUUID().toString();
-        assertError(HUB.api().get("/api/v1/commands/" + random), 404, "not_found", random);
-        assertError(HUB.api().post("/api/v1/commands/" + random + "/cancel", ""), 404, "not_found", random);
-        assertThat(audit("command=" + random)).isEmpty();
+        CommandCalls.assertError(HUB.api().get("/api/v1/commands/" + random), 404, "not_found", random);
+        CommandCalls.assertError(HUB.api().post("/api/v1/commands/" + random + "/cancel", ""), 404, "not_found", random);
+        assertThat(CALLS.audit("command=" + random)).isEmpty();
 
         for (String bad : List.of("not-a-uuid", "12345", UUID.randomUUID().toString().replace("-", ""))) {
-            assertError(HUB.api().get("/api/v1/commands/" + bad), 404, "not_found");
-            assertError(HUB.api().post("/api/v1/commands/" + bad + "/cancel", ""), 404, "not_found");
-            assertError(HUB.api().post("/api/v1/devices/" + bad + "/commands", "{\"type\":\"lock\"}"), 404, "not_found");
-            assertError(HUB.api().get("/api/v1/devices/" + bad + "/commands"), 404, "not_found");
-            assertError(HUB.api().patch("/api/v1/devices/" + bad, "{\"commandOrdering\":\"sequential\"}"), 404, "not_found");
+            CommandCalls.assertError(HUB.api().get("/api/v1/commands/" + bad), 404, "not_found");
+            CommandCalls.assertError(HUB.api().post("/api/v1/commands/" + bad + "/cancel", ""), 404, "not_found");
+            CommandCalls.assertError(HUB.api().post("/api/v1/devices/" + bad + "/commands", "{\"type\":\"lock\"}"), 404, "not_found");
+            CommandCalls.assertError(HUB.api().get("/api/v1/devices/" + bad + "/commands"), 404, "not_found");
+            CommandCalls.assertError(HUB.api().patch("/api/v1/devices/" + bad, "{\"commandOrdering\":\"sequential\"}"), 404, "not_found");
         }
-        assertError(HUB.api().patch("/api/v1/devices/" + nobody, "{\"commandOrdering\":\"sequential\"}"), 404, "not_found", nobody);
-        assertError(HUB.api().get("/api/v1/devices/" + nobody), 404, "not_found");
+        CommandCalls.assertError(HUB.api().patch("/api/v1/devices/" + nobody, "{\"commandOrdering\":\"sequential\"}"), 404, "not_found", nobody);
+        CommandCalls.assertError(HUB.api().get("/api/v1/devices/" + nobody), 404, "not_found");
     }
 
     // ---------------------------------------------------------------- 401
 
     @Test
     void withoutOrWithAWrongToken_everyCommandEndpointIs401_andNothingChanges() {
-        TestHub.DeviceHandle device = device("api-401");
-        String id = create(device, "{\"type\":\"reboot\"}");
+        TestHub.DeviceHandle device = CALLS.device("api-401");
+        String id = CALLS.create(device, "{\"type\":\"reboot\"}");
         assertThat(HUB.api().put("/api/v1/command-types/guarded_type", "{\"schema\":{\"type\":\"object\"}}").status()).isEqualTo(201);
 
         List<ApiClient> strangers = List.of(HUB.api().withToken(null), HUB.api().withToken("fwa_wrong_token_0123456789"),
@@ -273,16 +230,16 @@ class CommandApiTest {
                     stranger.get("/api/v1/audit?device=" + device.id()),
                     stranger.patch("/api/v1/devices/" + device.id(), "{\"commandOrdering\":\"sequential\"}"));
             for (ApiClient.Response r : answers) {
-                assertError(r, 401, "unauthorized", "admin token");
+                CommandCalls.assertError(r, 401, "unauthorized", "admin token");
                 assertThat(r.text()).doesNotContain("reboot");
             }
         }
 
         assertThat(listed(device.id(), "")).containsExactly(id);
-        JsonNode c = command(id);
+        JsonNode c = CALLS.command(id);
         assertThat(c.path("status").asText()).isEqualTo("pending");
         assertThat(c.has("cancelledAt")).isFalse();
-        assertError(HUB.api().get("/api/v1/command-types/stranger_type"), 404, "not_found");
+        CommandCalls.assertError(HUB.api().get("/api/v1/command-types/stranger_type"), 404, "not_found");
         assertThat(HUB.api().get("/api/v1/command-types/guarded_type").body().path("schema").path("type").asText()).isEqualTo("object");
         assertThat(HUB.api().get("/api/v1/devices/" + device.id()).body().path("commandOrdering").asText()).isEqualTo("burst");
         // The stranger's key was never claimed: the admin may use it.
@@ -296,8 +253,8 @@ class CommandApiTest {
 
     @Test
     void idempotencyKey_replaysTheFirstCommand_refusesAnotherBody_andIsScopedToTheDevice() {
-        TestHub.DeviceHandle device = device("api-idem");
-        TestHub.DeviceHandle other = device("api-idem-other");
+        TestHub.DeviceHandle device = CALLS.device("api-idem");
+        TestHub.DeviceHandle other = CALLS.device("api-idem-other");
         String path = "/api/v1/devices/" + device.id() + "/commands";
 
         ApiClient.Response first = HUB.api().post(path, FAN_70, "Idempotency-Key", "fan-70-once");
@@ -317,9 +274,9 @@ class CommandApiTest {
         ApiClient.Response conflict = HUB.api().post(path,
                 "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu_fan\",\"percent\":20}}",
                 "Idempotency-Key", "fan-70-once");
-        assertError(conflict, 409, "conflict", "fan-70-once", "different request");
+        CommandCalls.assertError(conflict, 409, "conflict", "fan-70-once", "different request");
         assertThat(listed(device.id(), "")).containsExactly(id);
-        assertThat(command(id).path("params").path("percent").asInt()).isEqualTo(70);
+        assertThat(CALLS.command(id).path("params").path("percent").asInt()).isEqualTo(70);
 
         // The first body still replays after the conflict.
         ApiClient.Response third = HUB.api().post(path, FAN_70, "Idempotency-Key", "fan-70-once");
@@ -344,8 +301,8 @@ class CommandApiTest {
         assertThat(listed(device.id(), "")).containsExactly(secondId, id);
         assertThat(listed(other.id(), "")).containsExactly(otherId);
         // Replays are not audited as creations.
-        assertThat(audit("device=" + device.id() + "&action=command.created")).hasSize(2);
-        assertThat(auditActions(id)).containsExactly("command.created");
+        assertThat(CALLS.audit("device=" + device.id() + "&action=command.created")).hasSize(2);
+        assertThat(CALLS.auditActions(id)).containsExactly("command.created");
     }
 
     // ---------------------------------------------------------------- command types
@@ -368,12 +325,12 @@ class CommandApiTest {
         JsonNode one = HUB.api().get("/api/v1/command-types/set_fan_speed").body();
         assertThat(one.path("builtIn").asBoolean()).isTrue();
         assertThat(one.path("schema").path("required").toString()).contains("fanId", "percent");
-        assertError(HUB.api().get("/api/v1/command-types/no_such_type"), 404, "not_found", "no_such_type");
+        CommandCalls.assertError(HUB.api().get("/api/v1/command-types/no_such_type"), 404, "not_found", "no_such_type");
     }
 
     @Test
     void customCommandType_isRegistered_replaced_validatesParams_andOnceDeletedIsUnknown() {
-        TestHub.DeviceHandle device = device("api-types");
+        TestHub.DeviceHandle device = CALLS.device("api-types");
         String path = "/api/v1/devices/" + device.id() + "/commands";
         String schema = "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"doorId\"],"
                 + "\"properties\":{\"doorId\":{\"type\":\"string\",\"minLength\":1},"
@@ -395,40 +352,40 @@ class CommandApiTest {
         listed.body().path("items").forEach(t -> names.add(t.path("name").asText()));
         assertThat(names).containsOnlyOnce("open_door");
 
-        String ok = create(device, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"front\",\"seconds\":5}}");
-        assertThat(command(ok).path("type").asText()).isEqualTo("open_door");
+        String ok = CALLS.create(device, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"front\",\"seconds\":5}}");
+        assertThat(CALLS.command(ok).path("type").asText()).isEqualTo("open_door");
         // The replacement's schema applies: 20 was fine under the first one, not now.
-        assertError(HUB.api().post(path, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"front\",\"seconds\":20}}"),
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"front\",\"seconds\":20}}"),
                 400, "bad_request", "open_door", "seconds");
-        assertError(HUB.api().post(path, "{\"type\":\"open_door\",\"params\":{}}"), 400, "bad_request", "doorId");
-        assertError(HUB.api().post(path, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"x\",\"force\":true}}"),
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"open_door\",\"params\":{}}"), 400, "bad_request", "doorId");
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"x\",\"force\":true}}"),
                 400, "bad_request", "force");
         assertThat(listed(device.id(), "")).containsExactly(ok);
 
         assertThat(HUB.api().delete("/api/v1/command-types/open_door").status()).isEqualTo(204);
-        assertError(HUB.api().get("/api/v1/command-types/open_door"), 404, "not_found");
-        assertError(HUB.api().post(path, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"front\"}}"),
+        CommandCalls.assertError(HUB.api().get("/api/v1/command-types/open_door"), 404, "not_found");
+        CommandCalls.assertError(HUB.api().post(path, "{\"type\":\"open_door\",\"params\":{\"doorId\":\"front\"}}"),
                 400, "bad_request", "unknown command type 'open_door'");
-        assertError(HUB.api().delete("/api/v1/command-types/open_door"), 404, "not_found", "open_door");
+        CommandCalls.assertError(HUB.api().delete("/api/v1/command-types/open_door"), 404, "not_found", "open_door");
         assertThat(listed(device.id(), "")).containsExactly(ok);
 
         List<String> trail = new ArrayList<>();
-        audit("action=command_type.registered").forEach(e -> trail.add(e.path("detail").path("name").asText()));
+        CALLS.audit("action=command_type.registered").forEach(e -> trail.add(e.path("detail").path("name").asText()));
         assertThat(trail).contains("open_door");
-        assertThat(audit("action=command_type.updated")).anyMatch(e -> "open_door".equals(e.path("detail").path("name").asText()));
-        assertThat(audit("action=command_type.deleted")).anyMatch(e -> "open_door".equals(e.path("detail").path("name").asText())
+        assertThat(CALLS.audit("action=command_type.updated")).anyMatch(e -> "open_door".equals(e.path("detail").path("name").asText()));
+        assertThat(CALLS.audit("action=command_type.deleted")).anyMatch(e -> "open_door".equals(e.path("detail").path("name").asText())
                 && "admin".equals(e.path("actor").asText()));
     }
 
     @Test
     void customCommandType_mayUseRefsInsideItsOwnSchema() {
-        TestHub.DeviceHandle device = device("api-types-ref");
+        TestHub.DeviceHandle device = CALLS.device("api-types-ref");
         String schema = "{\"$defs\":{\"pct\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100}},"
                 + "\"type\":\"object\",\"properties\":{\"level\":{\"$ref\":\"#/$defs/pct\"}}}";
         ApiClient.Response r = HUB.api().put("/api/v1/command-types/dim_lights", "{\"schema\":" + schema + "}");
         assertThat(r.status()).as(r.text()).isEqualTo(201);
-        create(device, "{\"type\":\"dim_lights\",\"params\":{\"level\":40}}");
-        assertError(HUB.api().post("/api/v1/devices/" + device.id() + "/commands",
+        CALLS.create(device, "{\"type\":\"dim_lights\",\"params\":{\"level\":40}}");
+        CommandCalls.assertError(HUB.api().post("/api/v1/devices/" + device.id() + "/commands",
                 "{\"type\":\"dim_lights\",\"params\":{\"level\":140}}"), 400, "bad_request", "level");
         assertThat(listed(device.id(), "")).hasSize(1);
     }
@@ -436,49 +393,49 @@ class CommandApiTest {
     @Test
     void badCommandTypeDefinitions_areRefused_andRegisterNothing() {
         String schema = "{\"type\":\"object\"}";
-        assertError(HUB.api().put("/api/v1/command-types/reboot", "{\"schema\":" + schema + "}"), 409, "conflict",
+        CommandCalls.assertError(HUB.api().put("/api/v1/command-types/reboot", "{\"schema\":" + schema + "}"), 409, "conflict",
                 "reboot", "built-in");
-        assertError(HUB.api().put("/api/v1/command-types/lock", "{\"schema\":{\"type\":\"object\",\"properties\":{}}}"),
+        CommandCalls.assertError(HUB.api().put("/api/v1/command-types/lock", "{\"schema\":{\"type\":\"object\",\"properties\":{}}}"),
                 409, "conflict", "lock");
         assertThat(HUB.api().get("/api/v1/command-types/reboot").body().path("schema").path("properties").has("delaySeconds")).isTrue();
         assertThat(HUB.api().get("/api/v1/command-types/lock").body().path("builtIn").asBoolean()).isTrue();
 
-        assertError(HUB.api().put("/api/v1/command-types/bogus_schema", "{\"schema\":{\"type\":\"bogus\"}}"), 400,
+        CommandCalls.assertError(HUB.api().put("/api/v1/command-types/bogus_schema", "{\"schema\":{\"type\":\"bogus\"}}"), 400,
                 "bad_request", "'schema'");
-        assertError(HUB.api().put("/api/v1/command-types/bogus_min", "{\"schema\":{\"type\":\"integer\",\"minimum\":\"zero\"}}"),
+        CommandCalls.assertError(HUB.api().put("/api/v1/command-types/bogus_min", "{\"schema\":{\"type\":\"integer\",\"minimum\":\"zero\"}}"),
                 400, "bad_request", "'schema'");
-        assertError(HUB.api().put("/api/v1/command-types/remote_ref", "{\"schema\":{\"$ref\":\"https://example.com/schema.json\"}}"),
+        CommandCalls.assertError(HUB.api().put("/api/v1/command-types/remote_ref", "{\"schema\":{\"$ref\":\"https://example.com/schema.json\"}}"),
                 400, "bad_request", "'schema'");
-        assertError(HUB.api().put("/api/v1/command-types/no_schema", "{\"description\":\"x\"}"), 400, "bad_request", "'schema'");
-        assertError(HUB.api().put("/api/v1/command-types/array_schema", "{\"schema\":[]}"), 400, "bad_request", "'schema'");
-        assertError(HUB.api().put("/api/v1/command-types/extra_field", "{\"schema\":" + schema + ",\"owner\":\"me\"}"),
+        CommandCalls.assertError(HUB.api().put("/api/v1/command-types/no_schema", "{\"description\":\"x\"}"), 400, "bad_request", "'schema'");
+        CommandCalls.assertError(HUB.api().put("/api/v1/command-types/array_schema", "{\"schema\":[]}"), 400, "bad_request", "'schema'");
+        CommandCalls.assertError(HUB.api().put("/api/v1/command-types/extra_field", "{\"schema\":" + schema + ",\"owner\":\"me\"}"),
                 400, "bad_request", "unknown field 'owner'");
-        assertError(HUB.api().put("/api/v1/command-types/not_json", "{schema"), 400, "bad_request", "not valid JSON");
+        CommandCalls.assertError(HUB.api().put("/api/v1/command-types/not_json", "{schema"), 400, "bad_request", "not valid JSON");
         for (String bad : List.of("Open-Door", "open-door", "OpenDoor", "9lives", "_hidden", "a".repeat(65))) {
-            assertError(HUB.api().put("/api/v1/command-types/" + bad, "{\"schema\":" + schema + "}"), 400, "bad_request",
+            CommandCalls.assertError(HUB.api().put("/api/v1/command-types/" + bad, "{\"schema\":" + schema + "}"), 400, "bad_request",
                     "command type name");
         }
         for (String name : List.of("bogus_schema", "bogus_min", "remote_ref", "no_schema", "array_schema", "extra_field",
                 "not_json", "open_door_bad")) {
-            assertError(HUB.api().get("/api/v1/command-types/" + name), 404, "not_found");
+            CommandCalls.assertError(HUB.api().get("/api/v1/command-types/" + name), 404, "not_found");
         }
         ApiClient.Response all = HUB.api().get("/api/v1/command-types");
         all.body().path("items").forEach(t -> assertThat(t.path("name").asText()).matches("[a-z][a-z0-9_]*"));
 
-        assertError(HUB.api().delete("/api/v1/command-types/reboot"), 409, "conflict", "built-in");
+        CommandCalls.assertError(HUB.api().delete("/api/v1/command-types/reboot"), 409, "conflict", "built-in");
         assertThat(HUB.api().get("/api/v1/command-types/reboot").status()).isEqualTo(200);
-        TestHub.DeviceHandle device = device("api-types-builtin");
-        create(device, "{\"type\":\"reboot\",\"params\":{\"delaySeconds\":5}}");
+        TestHub.DeviceHandle device = CALLS.device("api-types-builtin");
+        CALLS.create(device, "{\"type\":\"reboot\",\"params\":{\"delaySeconds\":5}}");
     }
 
     // ---------------------------------------------------------------- listing
 
     @Test
     void listing_filtersByStatus_andPagesNewestFirst() {
-        TestHub.DeviceHandle device = device("api-list");
+        TestHub.DeviceHandle device = CALLS.device("api-list");
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add(create(device, "{\"type\":\"buzz\",\"params\":{\"durationSeconds\":" + (i + 1) + "}}"));
+            ids.add(CALLS.create(device, "{\"type\":\"buzz\",\"params\":{\"durationSeconds\":" + (i + 1) + "}}"));
         }
         assertThat(HUB.api().post("/api/v1/commands/" + ids.get(1) + "/cancel", "").status()).isEqualTo(200);
         assertThat(HUB.api().post("/api/v1/commands/" + ids.get(3) + "/cancel", "").status()).isEqualTo(200);
@@ -491,13 +448,13 @@ class CommandApiTest {
         assertThat(listed(device.id(), "?status=sent,delivered")).isEmpty();
 
         String base = "/api/v1/devices/" + device.id() + "/commands";
-        assertError(HUB.api().get(base + "?status=bogus"), 400, "bad_request", "'status'", "pending");
-        assertError(HUB.api().get(base + "?status=pending,bogus"), 400, "bad_request", "'status'");
-        assertError(HUB.api().get(base + "?status="), 400, "bad_request", "'status'");
-        assertError(HUB.api().get(base + "?limit=0"), 400, "bad_request", "'limit'");
-        assertError(HUB.api().get(base + "?limit=501"), 400, "bad_request", "'limit'");
-        assertError(HUB.api().get(base + "?limit=two"), 400, "bad_request", "'limit'");
-        assertError(HUB.api().get(base + "?before=yesterday"), 400, "bad_request", "'before'");
+        CommandCalls.assertError(HUB.api().get(base + "?status=bogus"), 400, "bad_request", "'status'", "pending");
+        CommandCalls.assertError(HUB.api().get(base + "?status=pending,bogus"), 400, "bad_request", "'status'");
+        CommandCalls.assertError(HUB.api().get(base + "?status="), 400, "bad_request", "'status'");
+        CommandCalls.assertError(HUB.api().get(base + "?limit=0"), 400, "bad_request", "'limit'");
+        CommandCalls.assertError(HUB.api().get(base + "?limit=501"), 400, "bad_request", "'limit'");
+        CommandCalls.assertError(HUB.api().get(base + "?limit=two"), 400, "bad_request", "'limit'");
+        CommandCalls.assertError(HUB.api().get(base + "?before=yesterday"), 400, "bad_request", "'before'");
 
         List<String> paged = new ArrayList<>();
         String query = "?limit=2";
@@ -528,25 +485,25 @@ class CommandApiTest {
 
     @Test
     void deliveredCommand_cannotBeCancelled_butASentOneCanAndTheDeviceIsTold() {
-        TestHub.DeviceHandle device = device("api-cancel");
+        TestHub.DeviceHandle device = CALLS.device("api-cancel");
         try (AgentSocket socket = HUB.hub().connect(device)) {
             Inbox inbox = new Inbox(socket);
-            String delivered = create(device, "{\"type\":\"reboot\",\"params\":{\"delaySeconds\":30}}");
+            String delivered = CALLS.create(device, "{\"type\":\"reboot\",\"params\":{\"delaySeconds\":30}}");
             inbox.command(delivered);
             inbox.send(ack(1, delivered));
             inbox.ack(1);
-            assertThat(status(delivered)).isEqualTo("delivered");
+            assertThat(CALLS.status(delivered)).isEqualTo("delivered");
 
-            assertError(HUB.api().post("/api/v1/commands/" + delivered + "/cancel", ""), 409, "conflict",
+            CommandCalls.assertError(HUB.api().post("/api/v1/commands/" + delivered + "/cancel", ""), 409, "conflict",
                     delivered, "delivered", "can no longer be cancelled");
-            JsonNode after = command(delivered);
+            JsonNode after = CALLS.command(delivered);
             assertThat(after.path("status").asText()).isEqualTo("delivered");
             assertThat(after.has("cancelledAt")).isFalse();
-            assertThat(auditActions(delivered)).doesNotContain("command.cancelled");
+            assertThat(CALLS.auditActions(delivered)).doesNotContain("command.cancelled");
 
-            String sent = create(device, "{\"type\":\"lock\"}");
+            String sent = CALLS.create(device, "{\"type\":\"lock\"}");
             inbox.command(sent);
-            assertThat(status(sent)).isEqualTo("sent");
+            assertThat(CALLS.status(sent)).isEqualTo("sent");
             ApiClient.Response cancelled = HUB.api().post("/api/v1/commands/" + sent + "/cancel", "");
             assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
             assertThat(cancelled.body().path("status").asText()).isEqualTo("cancelled");
@@ -558,8 +515,8 @@ class CommandApiTest {
             inbox.ack(2);
             assertThat(inbox.await(m -> "command_cancel".equals(m.path("type").asText()), Duration.ofSeconds(10))
                     .path("id").asText()).isEqualTo(sent);
-            assertThat(status(sent)).isEqualTo("cancelled");
-            assertThat(auditActions(sent)).containsExactly("command.created", "command.sent", "command.cancelled",
+            assertThat(CALLS.status(sent)).isEqualTo("cancelled");
+            assertThat(CALLS.auditActions(sent)).containsExactly("command.created", "command.sent", "command.cancelled",
                     "command.late_ack");
         }
     }
@@ -568,13 +525,13 @@ class CommandApiTest {
 
     @Test
     void auditTrail_namesTheOperatorAndTheDevice_andRefusesABadFilter() {
-        TestHub.DeviceHandle device = device("api-audit");
-        String cancelled = create(device, "{\"type\":\"lock\"}");
+        TestHub.DeviceHandle device = CALLS.device("api-audit");
+        String cancelled = CALLS.create(device, "{\"type\":\"lock\"}");
         assertThat(HUB.api().post("/api/v1/commands/" + cancelled + "/cancel", "").status()).isEqualTo(200);
         String run;
         try (AgentSocket socket = HUB.hub().connect(device)) {
             Inbox inbox = new Inbox(socket);
-            run = create(device, "{\"type\":\"unlock\"}");
+            run = CALLS.create(device, "{\"type\":\"unlock\"}");
             inbox.command(run);
             inbox.send(ack(1, run));
             inbox.ack(1);
@@ -582,7 +539,7 @@ class CommandApiTest {
             inbox.ack(2);
         }
 
-        List<JsonNode> trail = audit("device=" + device.id());
+        List<JsonNode> trail = CALLS.audit("device=" + device.id());
         List<String> lines = trail.stream().map(e -> e.path("actor").asText() + " " + e.path("action").asText() + " "
                 + e.path("commandId").asText()).toList();
         assertThat(lines).containsExactly(
@@ -597,24 +554,24 @@ class CommandApiTest {
         assertThat(trail.get(1).path("detail").path("from").asText()).isEqualTo("pending");
         assertThat(trail.get(4).path("detail").path("via").asText()).isEqualTo("socket");
 
-        assertThat(audit("device=" + device.id() + "&actor=device:" + device.id()))
+        assertThat(CALLS.audit("device=" + device.id() + "&actor=device:" + device.id()))
                 .extracting(e -> e.path("action").asText()).containsExactly("command.delivered", "command.succeeded");
-        assertThat(audit("command=" + cancelled + "&action=command.cancelled")).hasSize(1);
-        assertThat(audit("device=" + device.id() + "&limit=2")).hasSize(2);
+        assertThat(CALLS.audit("command=" + cancelled + "&action=command.cancelled")).hasSize(1);
+        assertThat(CALLS.audit("device=" + device.id() + "&limit=2")).hasSize(2);
 
-        assertError(HUB.api().get("/api/v1/audit?device=not-a-uuid"), 400, "bad_request", "'device'");
-        assertError(HUB.api().get("/api/v1/audit?command=42"), 400, "bad_request", "'command'");
-        assertError(HUB.api().get("/api/v1/audit?limit=0"), 400, "bad_request", "'limit'");
-        assertError(HUB.api().get("/api/v1/audit?before=x"), 400, "bad_request", "'before'");
-        assertError(HUB.api().get("/api/v1/audit?actor="), 400, "bad_request", "'actor'");
-        assertThat(audit("device=" + device.id())).hasSize(6);
+        CommandCalls.assertError(HUB.api().get("/api/v1/audit?device=not-a-uuid"), 400, "bad_request", "'device'");
+        CommandCalls.assertError(HUB.api().get("/api/v1/audit?command=42"), 400, "bad_request", "'command'");
+        CommandCalls.assertError(HUB.api().get("/api/v1/audit?limit=0"), 400, "bad_request", "'limit'");
+        CommandCalls.assertError(HUB.api().get("/api/v1/audit?before=x"), 400, "bad_request", "'before'");
+        CommandCalls.assertError(HUB.api().get("/api/v1/audit?actor="), 400, "bad_request", "'actor'");
+        assertThat(CALLS.audit("device=" + device.id())).hasSize(6);
     }
 
     // ---------------------------------------------------------------- ordering
 
     @Test
     void commandOrdering_isSetByPatch_andABadValueChangesNothing() {
-        TestHub.DeviceHandle device = device("api-ordering-patch");
+        TestHub.DeviceHandle device = CALLS.device("api-ordering-patch");
         String path = "/api/v1/devices/" + device.id();
         assertThat(HUB.api().get(path).body().path("commandOrdering").asText()).isEqualTo("burst");
 
@@ -624,14 +581,14 @@ class CommandApiTest {
         assertThat(r.body().path("id").asText()).isEqualTo(device.id());
         assertThat(HUB.api().get(path).body().path("commandOrdering").asText()).isEqualTo("sequential");
 
-        assertError(HUB.api().patch(path, "{\"commandOrdering\":\"bogus\"}"), 400, "bad_request", "commandOrdering",
+        CommandCalls.assertError(HUB.api().patch(path, "{\"commandOrdering\":\"bogus\"}"), 400, "bad_request", "commandOrdering",
                 "burst or sequential");
-        assertError(HUB.api().patch(path, "{\"commandOrdering\":\"Burst\"}"), 400, "bad_request", "commandOrdering");
-        assertError(HUB.api().patch(path, "{\"commandOrdering\":1}"), 400, "bad_request", "commandOrdering");
-        assertError(HUB.api().patch(path, "{\"labels\":{\"site\":\"lab\"},\"commandOrdering\":\"bogus\"}"), 400,
+        CommandCalls.assertError(HUB.api().patch(path, "{\"commandOrdering\":\"Burst\"}"), 400, "bad_request", "commandOrdering");
+        CommandCalls.assertError(HUB.api().patch(path, "{\"commandOrdering\":1}"), 400, "bad_request", "commandOrdering");
+        CommandCalls.assertError(HUB.api().patch(path, "{\"labels\":{\"site\":\"lab\"},\"commandOrdering\":\"bogus\"}"), 400,
                 "bad_request", "commandOrdering");
-        assertError(HUB.api().patch(path, "{\"ordering\":\"burst\"}"), 400, "bad_request", "unknown field 'ordering'");
-        assertError(HUB.api().patch(path, "not json"), 400, "bad_request", "not valid JSON");
+        CommandCalls.assertError(HUB.api().patch(path, "{\"ordering\":\"burst\"}"), 400, "bad_request", "unknown field 'ordering'");
+        CommandCalls.assertError(HUB.api().patch(path, "not json"), 400, "bad_request", "not valid JSON");
         JsonNode unchanged = HUB.api().get(path).body();
         assertThat(unchanged.path("commandOrdering").asText()).isEqualTo("sequential");
         assertThat(unchanged.path("labels").has("site")).isFalse();
@@ -648,14 +605,14 @@ class CommandApiTest {
 
     @Test
     void sequentialDevice_getsOneCommandAtATime_whileABurstDeviceGetsAllAtOnce() {
-        TestHub.DeviceHandle seq = device("api-sequential");
-        TestHub.DeviceHandle burst = device("api-burst");
+        TestHub.DeviceHandle seq = CALLS.device("api-sequential");
+        TestHub.DeviceHandle burst = CALLS.device("api-burst");
         assertThat(HUB.api().patch("/api/v1/devices/" + seq.id(), "{\"commandOrdering\":\"sequential\"}").status()).isEqualTo(200);
         List<String> seqIds = new ArrayList<>();
         List<String> burstIds = new ArrayList<>();
         for (String body : List.of("{\"type\":\"lock\"}", "{\"type\":\"buzz\"}", "{\"type\":\"unlock\"}")) {
-            seqIds.add(create(seq, body));
-            burstIds.add(create(burst, body));
+            seqIds.add(CALLS.create(seq, body));
+            burstIds.add(CALLS.create(burst, body));
         }
 
         try (AgentSocket burstSocket = HUB.hub().connect(burst); AgentSocket seqSocket = HUB.hub().connect(seq)) {
@@ -667,13 +624,13 @@ class CommandApiTest {
             }
             assertThat(burstOrder).containsExactlyElementsOf(burstIds);
             for (String id : burstIds) {
-                assertThat(status(id)).isEqualTo("sent");
+                assertThat(CALLS.status(id)).isEqualTo("sent");
             }
 
             assertThat(s.anyCommand().path("id").asText()).isEqualTo(seqIds.get(0));
             assertThat(s.commandsWithin(Duration.ofMillis(700))).isEmpty();
-            assertThat(status(seqIds.get(1))).isEqualTo("pending");
-            assertThat(status(seqIds.get(2))).isEqualTo("pending");
+            assertThat(CALLS.status(seqIds.get(1))).isEqualTo("pending");
+            assertThat(CALLS.status(seqIds.get(2))).isEqualTo("pending");
 
             // Delivered and running: still nothing else.
             s.send(ack(1, seqIds.get(0)));
@@ -684,7 +641,7 @@ class CommandApiTest {
             s.ack(2);
             assertThat(s.anyCommand().path("id").asText()).isEqualTo(seqIds.get(1));
             assertThat(s.commandsWithin(Duration.ofMillis(500))).isEmpty();
-            assertThat(status(seqIds.get(2))).isEqualTo("pending");
+            assertThat(CALLS.status(seqIds.get(2))).isEqualTo("pending");
 
             // A failure ends the command too: the next one goes.
             s.send(result(3, seqIds.get(1), "failed"));
@@ -694,19 +651,19 @@ class CommandApiTest {
             s.ack(4);
             assertThat(s.commandsWithin(Duration.ofMillis(300))).isEmpty();
         }
-        assertThat(status(seqIds.get(0))).isEqualTo("succeeded");
-        assertThat(status(seqIds.get(1))).isEqualTo("failed");
-        assertThat(status(seqIds.get(2))).isEqualTo("succeeded");
+        assertThat(CALLS.status(seqIds.get(0))).isEqualTo("succeeded");
+        assertThat(CALLS.status(seqIds.get(1))).isEqualTo("failed");
+        assertThat(CALLS.status(seqIds.get(2))).isEqualTo("succeeded");
     }
 
     @Test
     void sequentialDevice_getsTheNextCommand_whenTheRunningOneIsCancelled() {
-        TestHub.DeviceHandle seq = device("api-sequential-cancel");
+        TestHub.DeviceHandle seq = CALLS.device("api-sequential-cancel");
         assertThat(HUB.api().patch("/api/v1/devices/" + seq.id(), "{\"commandOrdering\":\"sequential\"}").status()).isEqualTo(200);
         try (AgentSocket socket = HUB.hub().connect(seq)) {
             Inbox s = new Inbox(socket);
-            String first = create(seq, "{\"type\":\"lock\"}");
-            String second = create(seq, "{\"type\":\"unlock\"}");
+            String first = CALLS.create(seq, "{\"type\":\"lock\"}");
+            String second = CALLS.create(seq, "{\"type\":\"unlock\"}");
             s.command(first);
             assertThat(s.commandsWithin(Duration.ofMillis(500))).isEmpty();
             assertThat(HUB.api().post("/api/v1/commands/" + first + "/cancel", "").status()).isEqualTo(200);
@@ -718,14 +675,14 @@ class CommandApiTest {
 
     @Test
     void resultOverTheSocket_forACommandNeverSent_isRefusedAsInvalid_andChangesNothing() {
-        TestHub.DeviceHandle device = device("api-socket-pending");
+        TestHub.DeviceHandle device = CALLS.device("api-socket-pending");
         assertThat(HUB.api().patch("/api/v1/devices/" + device.id(), "{\"commandOrdering\":\"sequential\"}").status()).isEqualTo(200);
-        String first = create(device, "{\"type\":\"lock\"}");
-        String waiting = create(device, "{\"type\":\"unlock\"}");
+        String first = CALLS.create(device, "{\"type\":\"lock\"}");
+        String waiting = CALLS.create(device, "{\"type\":\"unlock\"}");
         try (AgentSocket socket = HUB.hub().connect(device)) {
             Inbox s = new Inbox(socket);
             s.command(first);
-            assertThat(status(waiting)).isEqualTo("pending");
+            assertThat(CALLS.status(waiting)).isEqualTo("pending");
 
             s.send(result(7, waiting, "succeeded"));
             JsonNode error = s.errorFor(7);
@@ -740,12 +697,12 @@ class CommandApiTest {
             assertThat(ackError.path("code").asText()).as(ackError.toString()).isEqualTo("invalid_message");
             assertThat(ackError.path("ref").path("type").asText()).isEqualTo("command_ack");
 
-            JsonNode still = command(waiting);
+            JsonNode still = CALLS.command(waiting);
             assertThat(still.path("status").asText()).isEqualTo("pending");
             assertThat(still.path("attempts").asInt()).isZero();
             assertThat(still.has("output")).isFalse();
             assertThat(still.has("finishedAt")).isFalse();
-            assertThat(auditActions(waiting)).containsExactly("command.created");
+            assertThat(CALLS.auditActions(waiting)).containsExactly("command.created");
             // The refusal did not release the queue either.
             assertThat(s.commandsWithin(Duration.ofMillis(500))).isEmpty();
             assertThat(socket.isClosed()).isFalse();
@@ -754,9 +711,9 @@ class CommandApiTest {
 
     @Test
     void ackOverTheSocket_forAnotherDevicesCommandOrAnUnknownOne_isNotFound_andChangesNothing() {
-        TestHub.DeviceHandle mine = device("api-socket-mine");
-        TestHub.DeviceHandle theirs = device("api-socket-theirs");
-        String theirCommand = create(theirs, "{\"type\":\"reboot\"}");
+        TestHub.DeviceHandle mine = CALLS.device("api-socket-mine");
+        TestHub.DeviceHandle theirs = CALLS.device("api-socket-theirs");
+        String theirCommand = CALLS.create(theirs, "{\"type\":\"reboot\"}");
         String random = UUID.randomUUID().toString();
         try (AgentSocket socket = HUB.hub().connect(mine)) {
             Inbox s = new Inbox(socket);
@@ -776,11 +733,11 @@ class CommandApiTest {
             assertThat(e3.path("code").asText()).as(e3.toString()).isEqualTo("not_found");
             assertThat(e3.path("message").asText()).contains(random);
         }
-        JsonNode their = command(theirCommand);
+        JsonNode their = CALLS.command(theirCommand);
         assertThat(their.path("status").asText()).isEqualTo("pending");
         assertThat(their.has("deliveredAt")).isFalse();
-        assertThat(auditActions(theirCommand)).containsExactly("command.created");
-        assertThat(audit("device=" + mine.id())).isEmpty();
+        assertThat(CALLS.auditActions(theirCommand)).containsExactly("command.created");
+        assertThat(CALLS.audit("device=" + mine.id())).isEmpty();
 
         // The rightful device still gets and runs it.
         try (AgentSocket socket = HUB.hub().connect(theirs)) {
@@ -789,12 +746,12 @@ class CommandApiTest {
             s.send(ack(1, theirCommand));
             s.ack(1);
         }
-        assertThat(status(theirCommand)).isEqualTo("delivered");
+        assertThat(CALLS.status(theirCommand)).isEqualTo("delivered");
     }
 
     @Test
     void concurrentRetriesWithTheSameIdempotencyKey_createOneCommand() throws Exception {
-        TestHub.DeviceHandle device = device("api-idem-race");
+        TestHub.DeviceHandle device = CALLS.device("api-idem-race");
         int n = 8;
         var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
         List<ApiClient.Response> answers = new ArrayList<>();
@@ -826,7 +783,7 @@ class CommandApiTest {
         assertThat(ids).hasSize(1);
         assertThat(replayed).isEqualTo(n - 1);
         assertThat(listed(device.id(), "")).containsExactlyElementsOf(ids);
-        assertThat(audit("device=" + device.id() + "&action=command.created")).hasSize(1);
+        assertThat(CALLS.audit("device=" + device.id() + "&action=command.created")).hasSize(1);
     }
 
     /**
@@ -835,15 +792,15 @@ class CommandApiTest {
      */
     @Test
     void nulCharacterInParamsOrATypeDescription_isRefusedWith400_andStoresNothing() {
-        TestHub.DeviceHandle device = device("api-nul");
+        TestHub.DeviceHandle device = CALLS.device("api-nul");
         ApiClient.Response params = HUB.api().post("/api/v1/devices/" + device.id() + "/commands",
                 "{\"type\":\"broadcast_message\",\"params\":{\"text\":\"hello\\u0000world\"}}");
         ApiClient.Response description = HUB.api().put("/api/v1/command-types/nul_description",
                 "{\"description\":\"open\\u0000door\",\"schema\":{\"type\":\"object\"}}");
         assertNoCommands(device.id());
-        assertError(HUB.api().get("/api/v1/command-types/nul_description"), 404, "not_found");
-        assertError(params, 400, "bad_request", "params");
-        assertError(description, 400, "bad_request", "'description'");
+        CommandCalls.assertError(HUB.api().get("/api/v1/command-types/nul_description"), 404, "not_found");
+        CommandCalls.assertError(params, 400, "bad_request", "params");
+        CommandCalls.assertError(description, 400, "bad_request", "'description'");
     }
 
     /**
@@ -853,10 +810,10 @@ class CommandApiTest {
      */
     @Test
     void resultOverTheSocketThatCanNeverBeStored_isInvalid_notInternal() {
-        TestHub.DeviceHandle device = device("api-socket-nul");
+        TestHub.DeviceHandle device = CALLS.device("api-socket-nul");
         try (AgentSocket socket = HUB.hub().connect(device)) {
             Inbox s = new Inbox(socket);
-            String id = create(device, "{\"type\":\"lock\"}");
+            String id = CALLS.create(device, "{\"type\":\"lock\"}");
             s.command(id);
             s.send("{\"type\":\"command_result\",\"seq\":1,\"id\":\"" + id
                     + "\",\"status\":\"succeeded\",\"output\":{\"line\":\"a\\u0000b\"}}");
@@ -864,8 +821,8 @@ class CommandApiTest {
             s.send("{\"type\":\"command_result\",\"seq\":2,\"id\":\"" + id
                     + "\",\"status\":\"failed\",\"error\":\"bad\\u0000byte\"}");
             JsonNode errorAnswer = s.errorFor(2);
-            assertThat(status(id)).isEqualTo("sent");
-            assertThat(auditActions(id)).containsExactly("command.created", "command.sent");
+            assertThat(CALLS.status(id)).isEqualTo("sent");
+            assertThat(CALLS.auditActions(id)).containsExactly("command.created", "command.sent");
 
             assertThat(outputAnswer.path("type").asText()).as(outputAnswer.toString()).isEqualTo("error");
             assertThat(errorAnswer.path("type").asText()).as(errorAnswer.toString()).isEqualTo("error");

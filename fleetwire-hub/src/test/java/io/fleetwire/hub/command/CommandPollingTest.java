@@ -27,31 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandPollingTest {
 
     private static final String POLL = "/api/v1/agent/commands";
-    private static final AtomicInteger NAMES = new AtomicInteger();
 
     @RegisterExtension
     static final TestHubExtension HUB = new TestHubExtension();
+    private static final CommandCalls CALLS = new CommandCalls(HUB);
 
     // ---------------------------------------------------------------- helpers
 
-    private static TestHub.DeviceHandle device(String name) {
-        return HUB.hub().createDevice(name + "-" + NAMES.incrementAndGet());
-    }
-
     private static ApiClient as(TestHub.DeviceHandle device) {
         return HUB.api().withToken(device.token());
-    }
-
-    private static String create(TestHub.DeviceHandle device, String body) {
-        ApiClient.Response r = HUB.api().post("/api/v1/devices/" + device.id() + "/commands", body);
-        assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return r.body().path("id").asText();
-    }
-
-    private static JsonNode command(String id) {
-        ApiClient.Response r = HUB.api().get("/api/v1/commands/" + id);
-        assertThat(r.status()).as(r.text()).isEqualTo(200);
-        return r.body();
     }
 
     private static List<JsonNode> poll(TestHub.DeviceHandle device) {
@@ -74,41 +58,23 @@ class CommandPollingTest {
         return as(device).post(POLL + "/" + id + "/result", body);
     }
 
-    private static List<String> auditActions(String commandId) {
-        ApiClient.Response r = HUB.api().get("/api/v1/audit?command=" + commandId);
-        assertThat(r.status()).as(r.text()).isEqualTo(200);
-        List<String> actions = new ArrayList<>();
-        r.body().path("items").forEach(e -> actions.add(e.path("action").asText()));
-        return actions.reversed();
-    }
-
-    private static void assertError(ApiClient.Response r, int status, String code, String... fragments) {
-        assertThat(r.status()).as(r.text()).isEqualTo(status);
-        assertThat(r.errorCode()).as(r.text()).isEqualTo(code);
-        String message = r.body().path("error").path("message").asText();
-        assertThat(message).as(r.text()).isNotBlank();
-        for (String f : fragments) {
-            assertThat(message).as(r.text()).contains(f);
-        }
-    }
-
     /** The command as the operator sees it (no field of it changes with time alone). */
     private static JsonNode snapshot(String id) {
-        return command(id).deepCopy();
+        return CALLS.command(id).deepCopy();
     }
 
     // ---------------------------------------------------------------- polling
 
     @Test
     void poll_returnsPendingCommandsOldestFirst_asCommandFrames_andMarksThemSent() {
-        TestHub.DeviceHandle device = device("poll-basic");
-        String first = create(device, "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu_fan\",\"percent\":40},\"ttlSeconds\":600}");
-        String second = create(device, "{\"type\":\"lock\",\"params\":{\"message\":\"bye\"}}");
-        String third = create(device, "{\"type\":\"unlock\"}");
-        String cancelled = create(device, "{\"type\":\"buzz\"}");
+        TestHub.DeviceHandle device = CALLS.device("poll-basic");
+        String first = CALLS.create(device, "{\"type\":\"set_fan_speed\",\"params\":{\"fanId\":\"cpu_fan\",\"percent\":40},\"ttlSeconds\":600}");
+        String second = CALLS.create(device, "{\"type\":\"lock\",\"params\":{\"message\":\"bye\"}}");
+        String third = CALLS.create(device, "{\"type\":\"unlock\"}");
+        String cancelled = CALLS.create(device, "{\"type\":\"buzz\"}");
         assertThat(HUB.api().post("/api/v1/commands/" + cancelled + "/cancel", "").status()).isEqualTo(200);
-        TestHub.DeviceHandle other = device("poll-basic-other");
-        String notMine = create(other, "{\"type\":\"lock\"}");
+        TestHub.DeviceHandle other = CALLS.device("poll-basic-other");
+        String notMine = CALLS.create(other, "{\"type\":\"lock\"}");
 
         long before = System.currentTimeMillis();
         List<JsonNode> frames = poll(device);
@@ -127,29 +93,29 @@ class CommandPollingTest {
         assertThat(frames.get(2).path("params").isObject()).isTrue();
 
         for (String id : List.of(first, second, third)) {
-            JsonNode c = command(id);
+            JsonNode c = CALLS.command(id);
             assertThat(c.path("status").asText()).as(id).isEqualTo("sent");
             assertThat(c.has("deliveredVia")).as(id).isFalse();
             assertThat(c.has("deliveredAt")).as(id).isFalse();
             assertThat(c.path("sentAt").isTextual()).as(id).isTrue();
             assertThat(c.path("attempts").asInt()).as(id).isEqualTo(1);
         }
-        assertThat(command(cancelled).path("status").asText()).isEqualTo("cancelled");
-        assertThat(command(notMine).path("status").asText()).isEqualTo("pending");
-        assertThat(auditActions(first)).containsExactly("command.created", "command.sent");
+        assertThat(CALLS.command(cancelled).path("status").asText()).isEqualTo("cancelled");
+        assertThat(CALLS.command(notMine).path("status").asText()).isEqualTo("pending");
+        assertThat(CALLS.auditActions(first)).containsExactly("command.created", "command.sent");
 
         // A poll again (the first answer was lost) gives the same unacknowledged commands, one attempt more.
         List<JsonNode> again = poll(device);
         assertThat(ids(again)).containsExactly(first, second, third);
         assertThat(again.getFirst().path("attempt").asInt()).isEqualTo(2);
         // A device with nothing to do gets an empty list.
-        assertThat(poll(device("poll-idle"))).isEmpty();
+        assertThat(poll(CALLS.device("poll-idle"))).isEmpty();
     }
 
     @Test
     void ackAndResultOverHttp_deliverAndFinishTheCommand_andStoreItsOutput() {
-        TestHub.DeviceHandle device = device("poll-run");
-        String id = create(device, "{\"type\":\"reboot\",\"params\":{\"delaySeconds\":10}}");
+        TestHub.DeviceHandle device = CALLS.device("poll-run");
+        String id = CALLS.create(device, "{\"type\":\"reboot\",\"params\":{\"delaySeconds\":10}}");
         assertThat(ids(poll(device))).containsExactly(id);
 
         ApiClient.Response ack = ackHttp(device, id);
@@ -157,7 +123,7 @@ class CommandPollingTest {
         assertThat(ack.body().path("id").asText()).isEqualTo(id);
         assertThat(ack.body().path("status").asText()).isEqualTo("delivered");
         assertThat(ack.body().path("run").asBoolean(false)).isTrue();
-        JsonNode delivered = command(id);
+        JsonNode delivered = CALLS.command(id);
         assertThat(delivered.path("status").asText()).isEqualTo("delivered");
         assertThat(delivered.path("deliveredVia").asText()).isEqualTo("http");
         // Delivered: not handed out again.
@@ -169,12 +135,12 @@ class CommandPollingTest {
         assertThat(done.body().path("status").asText()).isEqualTo("succeeded");
         assertThat(done.body().path("run").asBoolean(true)).isFalse();
 
-        JsonNode c = command(id);
+        JsonNode c = CALLS.command(id);
         assertThat(c.path("status").asText()).isEqualTo("succeeded");
         assertThat(c.path("output").path("uptimeSeconds").asInt()).isEqualTo(3);
         assertThat(c.path("output").path("log").toString()).isEqualTo("[\"a\",\"b\"]");
         assertThat(c.path("finishedAt").isTextual()).isTrue();
-        assertThat(auditActions(id)).containsExactly("command.created", "command.sent", "command.delivered",
+        assertThat(CALLS.auditActions(id)).containsExactly("command.created", "command.sent", "command.delivered",
                 "command.succeeded");
         ApiClient.Response trail = HUB.api().get("/api/v1/audit?command=" + id + "&action=command.delivered");
         assertThat(trail.body().path("items").get(0).path("actor").asText()).isEqualTo("device:" + device.id());
@@ -183,24 +149,24 @@ class CommandPollingTest {
 
     @Test
     void resultOverHttpWithoutAnAck_impliesDelivery_andAFailureKeepsItsError() {
-        TestHub.DeviceHandle device = device("poll-fail");
-        String id = create(device, "{\"type\":\"clear_cache\",\"params\":{\"scope\":\"temp\"}}");
+        TestHub.DeviceHandle device = CALLS.device("poll-fail");
+        String id = CALLS.create(device, "{\"type\":\"clear_cache\",\"params\":{\"scope\":\"temp\"}}");
         assertThat(ids(poll(device))).containsExactly(id);
         ApiClient.Response r = resultHttp(device, id, "{\"status\":\"failed\",\"error\":\"disk read-only\"}");
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(r.body().path("status").asText()).isEqualTo("failed");
-        JsonNode c = command(id);
+        JsonNode c = CALLS.command(id);
         assertThat(c.path("status").asText()).isEqualTo("failed");
         assertThat(c.path("error").asText()).isEqualTo("disk read-only");
         assertThat(c.path("deliveredVia").asText()).isEqualTo("http");
-        assertThat(auditActions(id)).containsExactly("command.created", "command.sent", "command.delivered", "command.failed");
+        assertThat(CALLS.auditActions(id)).containsExactly("command.created", "command.sent", "command.delivered", "command.failed");
     }
 
     @Test
     void theSameCommand_throughSocketAndPolling_isDeliveredAndFinishedOnce() {
-        TestHub.DeviceHandle device = device("poll-both");
+        TestHub.DeviceHandle device = CALLS.device("poll-both");
         try (AgentSocket socket = HUB.hub().connect(device)) {
-            String id = create(device, "{\"type\":\"update_config\",\"params\":{\"settings\":{\"interval\":5}}}");
+            String id = CALLS.create(device, "{\"type\":\"update_config\",\"params\":{\"settings\":{\"interval\":5}}}");
             JsonNode pushed = socket.await(m -> "command".equals(m.path("type").asText()) && id.equals(m.path("id").asText()),
                     Duration.ofSeconds(10));
             assertThat(pushed.path("attempt").asInt()).isEqualTo(1);
@@ -215,7 +181,7 @@ class CommandPollingTest {
             assertThat(httpAck.body().path("run").asBoolean()).isTrue();
             socket.send("{\"type\":\"command_ack\",\"seq\":1,\"id\":\"" + id + "\"}");
             socket.awaitAck(1);
-            assertThat(command(id).path("deliveredVia").asText()).isEqualTo("http");
+            assertThat(CALLS.command(id).path("deliveredVia").asText()).isEqualTo("http");
 
             ApiClient.Response httpResult = resultHttp(device, id, "{\"status\":\"succeeded\",\"output\":{\"applied\":1}}");
             assertThat(httpResult.status()).as(httpResult.text()).isEqualTo(200);
@@ -229,12 +195,12 @@ class CommandPollingTest {
             assertThat(third.body().path("status").asText()).isEqualTo("succeeded");
             assertThat(third.body().path("run").asBoolean(true)).isFalse();
 
-            JsonNode c = command(id);
+            JsonNode c = CALLS.command(id);
             assertThat(c.path("status").asText()).isEqualTo("succeeded");
             assertThat(c.path("output").path("applied").asInt()).isEqualTo(1);
             assertThat(c.has("error")).isFalse();
             assertThat(c.has("lateResult")).isFalse();
-            List<String> actions = auditActions(id);
+            List<String> actions = CALLS.auditActions(id);
             assertThat(Collections.frequency(actions, "command.delivered")).as(actions.toString()).isEqualTo(1);
             assertThat(Collections.frequency(actions, "command.succeeded")).as(actions.toString()).isEqualTo(1);
             assertThat(actions).doesNotContain("command.failed", "command.late_result");
@@ -248,94 +214,94 @@ class CommandPollingTest {
 
     @Test
     void withoutAValidDeviceToken_everyAgentEndpointIs401_andNothingChanges() {
-        TestHub.DeviceHandle device = device("poll-401");
-        String id = create(device, "{\"type\":\"lock\"}");
+        TestHub.DeviceHandle device = CALLS.device("poll-401");
+        String id = CALLS.create(device, "{\"type\":\"lock\"}");
         List<ApiClient> strangers = List.of(HUB.api().withToken(null), HUB.api(),
                 HUB.api().withToken("fwd_unknown_token_0123456789abcdef"), HUB.api().withToken("x".repeat(600)));
         for (ApiClient stranger : strangers) {
-            assertError(stranger.get(POLL), 401, "unauthorized");
-            assertError(stranger.post(POLL + "/" + id + "/ack", ""), 401, "unauthorized");
-            assertError(stranger.post(POLL + "/" + id + "/result", "{\"status\":\"succeeded\"}"), 401, "unauthorized");
+            CommandCalls.assertError(stranger.get(POLL), 401, "unauthorized");
+            CommandCalls.assertError(stranger.post(POLL + "/" + id + "/ack", ""), 401, "unauthorized");
+            CommandCalls.assertError(stranger.post(POLL + "/" + id + "/result", "{\"status\":\"succeeded\"}"), 401, "unauthorized");
         }
-        JsonNode c = command(id);
+        JsonNode c = CALLS.command(id);
         assertThat(c.path("status").asText()).isEqualTo("pending");
         assertThat(c.path("attempts").asInt()).isZero();
-        assertThat(auditActions(id)).containsExactly("command.created");
+        assertThat(CALLS.auditActions(id)).containsExactly("command.created");
 
         // A deleted device's token is dead too.
-        TestHub.DeviceHandle gone = device("poll-401-deleted");
+        TestHub.DeviceHandle gone = CALLS.device("poll-401-deleted");
         assertThat(HUB.api().delete("/api/v1/devices/" + gone.id()).status()).isEqualTo(204);
-        assertError(as(gone).get(POLL), 401, "unauthorized");
+        CommandCalls.assertError(as(gone).get(POLL), 401, "unauthorized");
     }
 
     @Test
     void malformedResults_areRefusedWith400_andChangeNothing() {
-        TestHub.DeviceHandle device = device("poll-400");
-        String id = create(device, "{\"type\":\"lock\"}");
+        TestHub.DeviceHandle device = CALLS.device("poll-400");
+        String id = CALLS.create(device, "{\"type\":\"lock\"}");
         assertThat(ids(poll(device))).containsExactly(id);
         JsonNode before = snapshot(id);
 
-        assertError(resultHttp(device, id, "{\"status\":\"pending\"}"), 400, "bad_request", "'status'", "succeeded or failed");
-        assertError(resultHttp(device, id, "{\"status\":\"delivered\"}"), 400, "bad_request", "'status'");
-        assertError(resultHttp(device, id, "{\"status\":\"SUCCEEDED\"}"), 400, "bad_request", "'status'");
-        assertError(resultHttp(device, id, "{\"output\":{}}"), 400, "bad_request", "'status' is required");
-        assertError(resultHttp(device, id, "{\"status\":true}"), 400, "bad_request", "'status'");
-        assertError(resultHttp(device, id, "{\"status\":\"succeeded\",\"exitCode\":0}"), 400, "bad_request",
+        CommandCalls.assertError(resultHttp(device, id, "{\"status\":\"pending\"}"), 400, "bad_request", "'status'", "succeeded or failed");
+        CommandCalls.assertError(resultHttp(device, id, "{\"status\":\"delivered\"}"), 400, "bad_request", "'status'");
+        CommandCalls.assertError(resultHttp(device, id, "{\"status\":\"SUCCEEDED\"}"), 400, "bad_request", "'status'");
+        CommandCalls.assertError(resultHttp(device, id, "{\"output\":{}}"), 400, "bad_request", "'status' is required");
+        CommandCalls.assertError(resultHttp(device, id, "{\"status\":true}"), 400, "bad_request", "'status'");
+        CommandCalls.assertError(resultHttp(device, id, "{\"status\":\"succeeded\",\"exitCode\":0}"), 400, "bad_request",
                 "unknown field 'exitCode'", "error, output, status");
-        assertError(resultHttp(device, id, "{\"status\":\"failed\",\"error\":\"" + "e".repeat(4097) + "\"}"), 400,
+        CommandCalls.assertError(resultHttp(device, id, "{\"status\":\"failed\",\"error\":\"" + "e".repeat(4097) + "\"}"), 400,
                 "bad_request", "'error'");
-        assertError(resultHttp(device, id, "{\"status\":\"succeeded\",\"output\":\"" + "o".repeat(70_000) + "\"}"), 400,
+        CommandCalls.assertError(resultHttp(device, id, "{\"status\":\"succeeded\",\"output\":\"" + "o".repeat(70_000) + "\"}"), 400,
                 "bad_request", "'output'");
-        assertError(resultHttp(device, id, "not json"), 400, "bad_request", "not valid JSON");
-        assertError(resultHttp(device, id, "[]"), 400, "bad_request", "JSON object");
-        assertError(resultHttp(device, id, ""), 400, "bad_request", "'status' is required");
+        CommandCalls.assertError(resultHttp(device, id, "not json"), 400, "bad_request", "not valid JSON");
+        CommandCalls.assertError(resultHttp(device, id, "[]"), 400, "bad_request", "JSON object");
+        CommandCalls.assertError(resultHttp(device, id, ""), 400, "bad_request", "'status' is required");
 
         assertThat(snapshot(id)).isEqualTo(before);
-        assertThat(auditActions(id)).containsExactly("command.created", "command.sent");
+        assertThat(CALLS.auditActions(id)).containsExactly("command.created", "command.sent");
     }
 
     @Test
     void reportsForAnotherDevicesCommand_are404_andLeaveThatCommandAlone() {
-        TestHub.DeviceHandle owner = device("poll-owner");
-        TestHub.DeviceHandle intruder = device("poll-intruder");
-        String id = create(owner, "{\"type\":\"ssh_access\",\"params\":{\"publicKey\":\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA== op@host\",\"durationSeconds\":600}}");
+        TestHub.DeviceHandle owner = CALLS.device("poll-owner");
+        TestHub.DeviceHandle intruder = CALLS.device("poll-intruder");
+        String id = CALLS.create(owner, "{\"type\":\"ssh_access\",\"params\":{\"publicKey\":\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA== op@host\",\"durationSeconds\":600}}");
         assertThat(ids(poll(owner))).containsExactly(id);
         JsonNode before = snapshot(id);
 
-        assertError(ackHttp(intruder, id), 404, "not_found", id);
-        assertError(resultHttp(intruder, id, "{\"status\":\"succeeded\",\"output\":{\"stolen\":true}}"), 404, "not_found", id);
+        CommandCalls.assertError(ackHttp(intruder, id), 404, "not_found", id);
+        CommandCalls.assertError(resultHttp(intruder, id, "{\"status\":\"succeeded\",\"output\":{\"stolen\":true}}"), 404, "not_found", id);
         assertThat(poll(intruder)).isEmpty();
         String random = UUID.randomUUID().toString();
-        assertError(ackHttp(intruder, random), 404, "not_found", random);
-        assertError(resultHttp(intruder, random, "{\"status\":\"succeeded\"}"), 404, "not_found", random);
-        assertError(ackHttp(intruder, "not-a-uuid"), 404, "not_found");
-        assertError(resultHttp(intruder, "not-a-uuid", "{\"status\":\"succeeded\"}"), 404, "not_found");
+        CommandCalls.assertError(ackHttp(intruder, random), 404, "not_found", random);
+        CommandCalls.assertError(resultHttp(intruder, random, "{\"status\":\"succeeded\"}"), 404, "not_found", random);
+        CommandCalls.assertError(ackHttp(intruder, "not-a-uuid"), 404, "not_found");
+        CommandCalls.assertError(resultHttp(intruder, "not-a-uuid", "{\"status\":\"succeeded\"}"), 404, "not_found");
 
         assertThat(snapshot(id)).isEqualTo(before);
-        assertThat(auditActions(id)).containsExactly("command.created", "command.sent");
+        assertThat(CALLS.auditActions(id)).containsExactly("command.created", "command.sent");
         ApiClient.Response intruderTrail = HUB.api().get("/api/v1/audit?actor=device:" + intruder.id());
         assertThat(intruderTrail.body().path("items")).isEmpty();
 
         // The owner can still finish it.
         ApiClient.Response done = resultHttp(owner, id, "{\"status\":\"succeeded\"}");
         assertThat(done.status()).as(done.text()).isEqualTo(200);
-        assertThat(command(id).path("status").asText()).isEqualTo("succeeded");
+        assertThat(CALLS.command(id).path("status").asText()).isEqualTo("succeeded");
     }
 
     @Test
     void reportsForACommandNeverPolled_are409_andChangeNothing() {
-        TestHub.DeviceHandle device = device("poll-409");
-        String id = create(device, "{\"type\":\"unlock\"}");
+        TestHub.DeviceHandle device = CALLS.device("poll-409");
+        String id = CALLS.create(device, "{\"type\":\"unlock\"}");
         JsonNode before = snapshot(id);
 
-        assertError(resultHttp(device, id, "{\"status\":\"succeeded\",\"output\":{\"ok\":true}}"), 409, "conflict",
+        CommandCalls.assertError(resultHttp(device, id, "{\"status\":\"succeeded\",\"output\":{\"ok\":true}}"), 409, "conflict",
                 id, "never sent");
-        assertError(ackHttp(device, id), 409, "conflict", id, "poll for it first");
+        CommandCalls.assertError(ackHttp(device, id), 409, "conflict", id, "poll for it first");
 
         JsonNode after = snapshot(id);
         assertThat(after).isEqualTo(before);
         assertThat(after.path("status").asText()).isEqualTo("pending");
-        assertThat(auditActions(id)).containsExactly("command.created");
+        assertThat(CALLS.auditActions(id)).containsExactly("command.created");
         // Polling now hands it out at its first attempt.
         List<JsonNode> frames = poll(device);
         assertThat(ids(frames)).containsExactly(id);
@@ -344,8 +310,8 @@ class CommandPollingTest {
 
     @Test
     void ackOfACancelledCommand_saysDoNotRun_andChangesNothing() {
-        TestHub.DeviceHandle device = device("poll-ack-cancelled");
-        String id = create(device, "{\"type\":\"reboot\"}");
+        TestHub.DeviceHandle device = CALLS.device("poll-ack-cancelled");
+        String id = CALLS.create(device, "{\"type\":\"reboot\"}");
         assertThat(HUB.api().post("/api/v1/commands/" + id + "/cancel", "").status()).isEqualTo(200);
 
         ApiClient.Response r = ackHttp(device, id);
@@ -354,18 +320,18 @@ class CommandPollingTest {
         assertThat(r.body().path("run").isBoolean()).isTrue();
         assertThat(r.body().path("run").asBoolean()).isFalse();
 
-        JsonNode c = command(id);
+        JsonNode c = CALLS.command(id);
         assertThat(c.path("status").asText()).isEqualTo("cancelled");
         assertThat(c.has("deliveredAt")).isFalse();
         assertThat(c.path("cancelledBy").asText()).isEqualTo("admin");
-        assertThat(auditActions(id)).containsExactly("command.created", "command.cancelled", "command.late_ack");
+        assertThat(CALLS.auditActions(id)).containsExactly("command.created", "command.cancelled", "command.late_ack");
         assertThat(poll(device)).isEmpty();
     }
 
     @Test
     void resultOfACommandCancelledWhileSent_isKeptAsLateResult_andTheStatusStaysCancelled() {
-        TestHub.DeviceHandle device = device("poll-late");
-        String id = create(device, "{\"type\":\"buzz\",\"params\":{\"durationSeconds\":2}}");
+        TestHub.DeviceHandle device = CALLS.device("poll-late");
+        String id = CALLS.create(device, "{\"type\":\"buzz\",\"params\":{\"durationSeconds\":2}}");
         assertThat(ids(poll(device))).containsExactly(id);
         ApiClient.Response cancel = HUB.api().post("/api/v1/commands/" + id + "/cancel", "");
         assertThat(cancel.status()).as(cancel.text()).isEqualTo(200);
@@ -376,7 +342,7 @@ class CommandPollingTest {
         assertThat(r.body().path("status").asText()).isEqualTo("cancelled");
         assertThat(r.body().path("run").asBoolean(true)).isFalse();
 
-        JsonNode c = command(id);
+        JsonNode c = CALLS.command(id);
         assertThat(c.path("status").asText()).isEqualTo("cancelled");
         assertThat(c.has("output")).isFalse();
         assertThat(c.has("finishedAt")).isFalse();
@@ -389,22 +355,22 @@ class CommandPollingTest {
         ApiClient.Response second = resultHttp(device, id, "{\"status\":\"failed\",\"error\":\"again\"}");
         assertThat(second.status()).as(second.text()).isEqualTo(200);
         assertThat(second.body().path("status").asText()).isEqualTo("cancelled");
-        JsonNode still = command(id);
+        JsonNode still = CALLS.command(id);
         assertThat(still.path("lateResult").path("status").asText()).isEqualTo("succeeded");
         assertThat(still.path("status").asText()).isEqualTo("cancelled");
-        assertThat(auditActions(id)).startsWith("command.created", "command.sent", "command.cancelled", "command.late_result");
+        assertThat(CALLS.auditActions(id)).startsWith("command.created", "command.sent", "command.cancelled", "command.late_result");
     }
 
     @Test
     void pollOfASequentialDevice_handsOutOneCommandAtATime() {
-        TestHub.DeviceHandle device = device("poll-sequential");
+        TestHub.DeviceHandle device = CALLS.device("poll-sequential");
         assertThat(HUB.api().patch("/api/v1/devices/" + device.id(), "{\"commandOrdering\":\"sequential\"}").status())
                 .isEqualTo(200);
-        String first = create(device, "{\"type\":\"lock\"}");
-        String second = create(device, "{\"type\":\"unlock\"}");
+        String first = CALLS.create(device, "{\"type\":\"lock\"}");
+        String second = CALLS.create(device, "{\"type\":\"unlock\"}");
 
         assertThat(ids(poll(device))).containsExactly(first);
-        assertThat(command(second).path("status").asText()).isEqualTo("pending");
+        assertThat(CALLS.command(second).path("status").asText()).isEqualTo("pending");
         assertThat(ackHttp(device, first).status()).isEqualTo(200);
         assertThat(poll(device)).as("nothing while the first is delivered").isEmpty();
         assertThat(resultHttp(device, first, "{\"status\":\"succeeded\"}").status()).isEqualTo(200);
@@ -415,8 +381,8 @@ class CommandPollingTest {
 
     @Test
     void concurrentResultsOverHttp_areStoredOnce() throws Exception {
-        TestHub.DeviceHandle device = device("poll-race");
-        String id = create(device, "{\"type\":\"lock\"}");
+        TestHub.DeviceHandle device = CALLS.device("poll-race");
+        String id = CALLS.create(device, "{\"type\":\"lock\"}");
         assertThat(ids(poll(device))).containsExactly(id);
         int n = 8;
         var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
@@ -438,11 +404,11 @@ class CommandPollingTest {
         } finally {
             pool.shutdownNow();
         }
-        JsonNode c = command(id);
+        JsonNode c = CALLS.command(id);
         int copy = c.path("output").path("copy").asInt(-1);
         assertThat(copy).isBetween(0, n - 1);
         assertThat(c.path("status").asText()).isEqualTo(copy % 2 == 0 ? "succeeded" : "failed");
-        List<String> actions = auditActions(id);
+        List<String> actions = CALLS.auditActions(id);
         assertThat(Collections.frequency(actions, "command.delivered")).as(actions.toString()).isEqualTo(1);
         assertThat(actions.stream().filter(a -> a.equals("command.succeeded") || a.equals("command.failed")).count())
                 .as(actions.toString()).isEqualTo(1);
@@ -454,16 +420,16 @@ class CommandPollingTest {
      */
     @Test
     void resultWithANulCharacter_isRefusedWith400_andChangesNothing() {
-        TestHub.DeviceHandle device = device("poll-nul");
-        String id = create(device, "{\"type\":\"lock\"}");
+        TestHub.DeviceHandle device = CALLS.device("poll-nul");
+        String id = CALLS.create(device, "{\"type\":\"lock\"}");
         assertThat(ids(poll(device))).containsExactly(id);
         JsonNode before = snapshot(id);
 
         ApiClient.Response output = resultHttp(device, id, "{\"status\":\"succeeded\",\"output\":{\"line\":\"a\\u0000b\"}}");
         ApiClient.Response error = resultHttp(device, id, "{\"status\":\"failed\",\"error\":\"bad\\u0000byte\"}");
         assertThat(snapshot(id)).isEqualTo(before);
-        assertThat(auditActions(id)).containsExactly("command.created", "command.sent");
-        assertError(output, 400, "bad_request", "'output'");
-        assertError(error, 400, "bad_request", "'error'");
+        assertThat(CALLS.auditActions(id)).containsExactly("command.created", "command.sent");
+        CommandCalls.assertError(output, 400, "bad_request", "'output'");
+        CommandCalls.assertError(error, 400, "bad_request", "'error'");
     }
 }
