@@ -46,6 +46,8 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
             // Full (a hub sending faster than the disk takes it): the socket thread does the work, which slows reading.
             new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
     private final Object signal = new Object();
+    /** Set by {@link #wake}, cleared by the sender before it reads the outbox: no wake-up is lost. */
+    private final java.util.concurrent.atomic.AtomicBoolean pendingWork = new java.util.concurrent.atomic.AtomicBoolean();
     private HubConnection connection;
     private CommandRunner runner;
     private volatile Duration hubOffset = Duration.ZERO;
@@ -185,26 +187,33 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
         long lastRewind = System.nanoTime();
         long pauseNanos = 1_000_000_000L / Math.max(1, replayPerSecond);
         while (running) {
-            if (connection.state() != ConnectionState.OPEN) {
-                await(1_000);
-                continue;
-            }
-            if (seenGeneration != generation.get() || System.nanoTime() - lastRewind > RESEND_AFTER.toNanos()) {
-                seenGeneration = generation.get();
-                lastSent = 0;
-                lastRewind = System.nanoTime();
-            }
-            List<Outbox.Entry> batch = outbox.pending(lastSent, 64);
-            if (batch.isEmpty()) {
-                await(1_000);
-                continue;
-            }
-            for (Outbox.Entry e : batch) {
-                if (!connection.send(codec.encode(e.message()))) {
-                    break;
+            try {
+                if (connection.state() != ConnectionState.OPEN) {
+                    await(1_000);
+                    continue;
                 }
-                lastSent = e.seq();
-                sleepNanos(pauseNanos);
+                if (seenGeneration != generation.get() || System.nanoTime() - lastRewind > RESEND_AFTER.toNanos()) {
+                    seenGeneration = generation.get();
+                    lastSent = 0;
+                    lastRewind = System.nanoTime();
+                }
+                pendingWork.set(false);
+                List<Outbox.Entry> batch = outbox.pending(lastSent, 64);
+                if (batch.isEmpty()) {
+                    await(1_000);
+                    continue;
+                }
+                for (Outbox.Entry e : batch) {
+                    if (!connection.send(codec.encode(e.message()))) {
+                        break;
+                    }
+                    lastSent = e.seq();
+                    sleepNanos(pauseNanos);
+                }
+            } catch (RuntimeException e) {
+                // e.g. the disk failed under the queue: keep the sender alive, try again shortly.
+                log.warn("Sending queued messages failed: {}", e.toString());
+                sleepNanos(1_000_000_000L);
             }
         }
     }
@@ -247,12 +256,17 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
 
     private void wake() {
         synchronized (signal) {
+            pendingWork.set(true);
             signal.notifyAll();
         }
     }
 
+    /** Waits for {@link #wake} (or the timeout), unless one came since the sender last looked. */
     private void await(long millis) {
         synchronized (signal) {
+            if (pendingWork.get()) {
+                return;
+            }
             try {
                 signal.wait(millis);
             } catch (InterruptedException e) {

@@ -113,7 +113,7 @@ public final class HubConnection implements AutoCloseable {
                         .buildAsync(config.uri(), new Listener(ended, reason)).get();
             } catch (InterruptedException e) {
                 break;
-            } catch (ExecutionException e) {
+            } catch (ExecutionException | RuntimeException e) {
                 if (e.getCause() instanceof WebSocketHandshakeException h && h.getResponse().statusCode() == 401) {
                     move(ConnectionState.FAILED, "the hub refused the device token (HTTP 401)");
                     return;
