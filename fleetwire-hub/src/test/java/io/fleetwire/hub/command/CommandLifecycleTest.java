@@ -204,4 +204,26 @@ class CommandLifecycleTest {
             assertThat(auditActions(id)).containsSubsequence("command.delivered", "command.failed", "command.late_result");
         }
     }
+
+    @Test
+    void sequentialDevice_getsOneCommandAtATime_andSwitchingToBurstReleasesTheRestAtOnce() {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("cmd-sequential-to-burst");
+        assertThat(HUB.api().patch("/api/v1/devices/" + device.id(), "{\"commandOrdering\":\"sequential\"}").status())
+                .isEqualTo(200);
+        String first = create(device, "{\"type\":\"lock\"}");
+        String second = create(device, "{\"type\":\"unlock\"}");
+        try (AgentSocket socket = HUB.hub().connect(device)) {
+            awaitCommand(socket, first);
+            socket.send("{\"type\":\"command_ack\",\"seq\":1,\"id\":\"" + first + "\"}");
+            socket.awaitAck(1);
+            assertThat(socket.drain(Duration.ofMillis(800))).noneMatch(m -> second.equals(m.path("id").asText()));
+            assertThat(command(second).path("status").asText()).isEqualTo("pending");
+
+            assertThat(HUB.api().patch("/api/v1/devices/" + device.id(), "{\"commandOrdering\":\"burst\"}").status())
+                    .isEqualTo(200);
+            awaitCommand(socket, second);
+        }
+        JsonNode events = HUB.api().get("/api/v1/devices/" + device.id() + "/events").body().path("items");
+        assertThat(events).anySatisfy(e -> assertThat(e.path("kind").asText()).isEqualTo("updated"));
+    }
 }
