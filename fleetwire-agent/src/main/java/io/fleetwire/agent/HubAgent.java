@@ -64,8 +64,7 @@ public final class HubAgent implements AutoCloseable {
         this.runner = new CommandRunner(b.handlers, b.schemas, b.allowed, seen, b.commandTimeout, Clock.systemUTC(),
                 runtime::hubOffset, runtime::result);
         this.poller = new io.fleetwire.agent.internal.poll.FallbackPoller(new io.fleetwire.agent.internal.poll.FallbackPoller.Config(
-                HubUris.http(b.hub), b.token, b.fallbackAfter, b.pollInterval), connection::state, runner, outbox,
-                runtime::receipt);
+                HubUris.http(b.hub), b.token, b.fallbackAfter, b.pollInterval), connection::state, runner, outbox);
     }
 
     public static Builder builder() {
@@ -74,6 +73,7 @@ public final class HubAgent implements AutoCloseable {
 
     /** Connects (in the background) and keeps connecting until {@link #close()}. */
     public void start() {
+        runner.reportUnfinished();
         runtime.start(connection, runner, telemetrySource);
         poller.start();
     }
@@ -100,12 +100,21 @@ public final class HubAgent implements AutoCloseable {
 
     @Override
     public void close() {
-        poller.close();
-        connection.close();
-        runtime.close();
-        runner.close();
-        seen.close();
-        outbox.close();
+        // Stop taking work, let the runner report what it holds into the still-open outbox, then close files.
+        closeQuietly(poller);
+        closeQuietly(connection);
+        closeQuietly(runtime);
+        closeQuietly(runner);
+        closeQuietly(seen);
+        closeQuietly(outbox);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(HubAgent.class).warn("Closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+        }
     }
 
     /** Settings for a {@link HubAgent}; {@link #hub}, {@link #token} and {@link #stateDir} are required. */

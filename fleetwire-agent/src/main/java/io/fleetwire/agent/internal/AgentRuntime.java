@@ -90,20 +90,45 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     }
 
     /** A command's outcome, queued as a reliable result. */
-    public void result(CommandId id, CommandOutcome outcome) {
+    public void result(CommandId id, CommandOutcome given) {
+        CommandOutcome outcome = given;
+        if (given.output() != null && given.output().toString().length() > MAX_OUTPUT_CHARS) {
+            outcome = given.succeeded()
+                    ? CommandOutcome.succeeded(com.fasterxml.jackson.databind.node.TextNode.valueOf(
+                            "output of " + given.output().toString().length() + " characters left out (the hub keeps at most "
+                                    + MAX_OUTPUT_CHARS + ")"))
+                    : CommandOutcome.failed(given.error());
+        }
+        CommandOutcome o = outcome;
         append(Outbox.Kind.RELIABLE, seq -> new Message.CommandResult(seq, id,
-                outcome.succeeded() ? CommandStatus.SUCCEEDED : CommandStatus.FAILED, outcome.output(), outcome.error()));
+                o.succeeded() ? CommandStatus.SUCCEEDED : CommandStatus.FAILED, o.output(), clipError(o.error())));
     }
+
+    private static String clipError(String error) {
+        return error == null || error.length() <= 4_000 ? error : error.substring(0, 4_000) + "…";
+    }
+
 
     /** Queues the receipt of a command, whichever way it came. */
     public void receipt(Message.Command command) {
         append(Outbox.Kind.RELIABLE, seq -> new Message.CommandAck(seq, command.id()));
     }
 
-    /** Queues telemetry; returns its seq. */
+    /** Queues telemetry; returns its seq. Refuses a message the hub would refuse as too large. */
     public long telemetry(List<Message.Sample> samples) {
+        int limit = settings == null ? DEFAULT_MAX_MESSAGE_BYTES : settings.maxMessageBytes();
+        int size = codec.encode(new Message.Telemetry(Long.MAX_VALUE, samples)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (size > limit) {
+            throw new IllegalArgumentException("a telemetry message of " + size + " bytes is over the hub's limit of "
+                    + limit + "; send fewer samples at a time");
+        }
         return append(Outbox.Kind.TELEMETRY, seq -> new Message.Telemetry(seq, samples));
     }
+
+    /** The hub's default largest message, until it says otherwise. */
+    static final int DEFAULT_MAX_MESSAGE_BYTES = 262_144;
+    /** The hub's largest command output, as JSON text. */
+    static final int MAX_OUTPUT_CHARS = 65_536;
 
     private long append(Outbox.Kind kind, java.util.function.LongFunction<Message> message) {
         long seq = outbox.append(kind, message);
@@ -112,9 +137,9 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     }
 
     @Override
-    public void opened() {
+    public void opened(java.net.http.WebSocket ws) {
         generation.incrementAndGet();
-        connection.send(codec.encode(new Message.Hello(Message.PROTOCOL_VERSION, "fleetwire-agent",
+        connection.sendOn(ws, codec.encode(new Message.Hello(Message.PROTOCOL_VERSION, "fleetwire-agent",
                 AgentVersion.VALUE, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
         wake();
     }
@@ -140,11 +165,13 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
                 applySettings(w.settings());
             }
             // Both write to disk (the receipt to the outbox, the id to the run-once journal): off the socket thread, in order.
-            case Message.Command c -> inbox.execute(() -> {
-                receipt(c);
+            // Claimed in the run-once journal first, then the receipt: a receipt never goes out for a
+            // command this agent could not take on.
+            case Message.Command c -> inbox.execute(guarded("command " + c.id(), () -> {
                 runner.accept(c);
-            });
-            case Message.CommandCancel c -> inbox.execute(() -> runner.cancel(c.id()));
+                receipt(c);
+            }));
+            case Message.CommandCancel c -> inbox.execute(guarded("cancel " + c.id(), () -> runner.cancel(c.id())));
             case Message.Ack a -> outbox.ack(a.seq());
             case Message.Ping p -> connection.send(codec.encode(new Message.Pong(p.ts())));
             case Message.Pong p -> { }
@@ -155,6 +182,16 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
             case Message.CommandAck m -> unexpected(m);
             case Message.CommandResult m -> unexpected(m);
         }
+    }
+
+    private static Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("Handling {} failed: {}", what, e.toString());
+            }
+        };
     }
 
     private void onError(Message.Error e) {
@@ -205,6 +242,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
                 }
                 for (Outbox.Entry e : batch) {
                     if (!connection.send(codec.encode(e.message()))) {
+                        sleepNanos(100_000_000L);
                         break;
                     }
                     lastSent = e.seq();
@@ -264,7 +302,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     /** Waits for {@link #wake} (or the timeout), unless one came since the sender last looked. */
     private void await(long millis) {
         synchronized (signal) {
-            if (pendingWork.get()) {
+            if (pendingWork.getAndSet(false)) {
                 return;
             }
             try {

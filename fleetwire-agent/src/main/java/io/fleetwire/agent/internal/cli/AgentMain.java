@@ -144,7 +144,11 @@ public final class AgentMain {
         // Expired SSH grants go at start and every minute, whoever granted them and whenever.
         Thread.ofVirtual().name("fleetwire-ssh-expiry").start(() -> {
             while (true) {
-                ssh.sweep(io.fleetwire.agent.internal.handlers.SshAccess.localUsers());
+                try {
+                    ssh.sweep(io.fleetwire.agent.internal.handlers.SshAccess.localUsers());
+                } catch (RuntimeException e) {
+                    System.err.println("agent: sweeping expired SSH grants failed: " + e);
+                }
                 try {
                     Thread.sleep(java.time.Duration.ofMinutes(1));
                 } catch (InterruptedException e) {

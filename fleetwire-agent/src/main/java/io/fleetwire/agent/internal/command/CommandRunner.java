@@ -78,12 +78,12 @@ public final class CommandRunner implements AutoCloseable {
         }
         if (refusal != null) {
             log.info("Command {} ({}) not run: {}", id, command.name(), refusal);
-            results.accept(id, CommandOutcome.failed(refusal));
+            finish(id, CommandOutcome.failed(refusal));
             return;
         }
         CommandRequest request = new CommandRequest(id, command.name(), command.params(), command.expiresAt());
         if (!queue.offer(request)) {
-            results.accept(id, CommandOutcome.failed("agent busy: " + QUEUE + " commands already waiting"));
+            finish(id, CommandOutcome.failed("agent busy: " + QUEUE + " commands already waiting"));
         }
     }
 
@@ -121,11 +121,40 @@ public final class CommandRunner implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (cancelled.remove(request.id())) {
-                log.info("Command {} cancelled before it started", request.id());
-                continue;
+            try {
+                if (cancelled.remove(request.id())) {
+                    log.info("Command {} cancelled before it started", request.id());
+                    finish(request.id(), null);
+                    continue;
+                }
+                // It may have waited behind others: expiry is judged again when it would start.
+                if (!clock.instant().plus(hubOffset.get()).isBefore(request.expiresAt())) {
+                    finish(request.id(), CommandOutcome.failed("expired before it could run"));
+                    continue;
+                }
+                finish(request.id(), run(request));
+            } catch (RuntimeException e) {
+                log.error("Command {} could not be finished: {}", request.id(), e.toString());
             }
-            results.accept(request.id(), run(request));
+        }
+    }
+
+    /** Hands the outcome on (null: none to report), then marks the id done in the journal. */
+    private void finish(CommandId id, CommandOutcome outcome) {
+        if (outcome != null) {
+            results.accept(id, outcome);
+        }
+        seen.done(id);
+    }
+
+    /**
+     * Commands started by an earlier run of the agent that never finished (it stopped or crashed
+     * mid-way): each gets a failed result, so the hub need not wait for its result timeout.
+     */
+    public void reportUnfinished() {
+        for (CommandId id : seen.unfinished()) {
+            log.warn("Command {} was started before the agent stopped and did not finish; reporting it failed", id);
+            finish(id, CommandOutcome.failed("the agent stopped before the command finished; it may have run partly"));
         }
     }
 
@@ -154,9 +183,23 @@ public final class CommandRunner implements AutoCloseable {
         return outcome[0] == null ? CommandOutcome.failed("the handler returned no outcome") : outcome[0];
     }
 
+    /** Stops the worker; commands still waiting are reported failed (the outbox must still be open). */
     @Override
     public void close() {
         closed = true;
         worker.interrupt();
+        try {
+            worker.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        CommandRequest left;
+        while ((left = queue.poll()) != null) {
+            try {
+                finish(left.id(), CommandOutcome.failed("the agent stopped before the command started"));
+            } catch (RuntimeException e) {
+                log.warn("Could not report command {}: {}", left.id(), e.toString());
+            }
+        }
     }
 }

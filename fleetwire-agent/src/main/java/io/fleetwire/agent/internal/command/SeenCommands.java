@@ -22,9 +22,10 @@ import java.util.Map;
  * after a lost ack, the socket and polling both fetching it, an agent restart in between) runs at
  * most once. {@link #claim} records an id durably (fsync) before it returns true, so a crash after a
  * command started can never let it start again. An id is remembered until a day after its command's
- * expiry, when the hub will no longer send it; the file is compacted when it holds twice as many
- * lines as live ids. One line per id: {@code <uuid> <expiresAt epoch millis>}; a torn last line is
- * ignored. Thread-safe (synchronized).
+ * expiry, when the hub will no longer send it; the file is compacted when it holds four times as
+ * many lines as live ids. Lines: {@code <uuid> <expiresAt epoch millis>} when a command starts,
+ * {@code <uuid> done} when its outcome is safe; ids without {@code done} are {@link #unfinished}. A
+ * torn last line (a crash mid-write) is cut off when the journal opens. Thread-safe (synchronized).
  */
 public final class SeenCommands implements AutoCloseable {
 
@@ -33,6 +34,8 @@ public final class SeenCommands implements AutoCloseable {
     private final Path file;
     private final Clock clock;
     private final Map<CommandId, Instant> seen = new HashMap<>();
+    /** Claimed ids without a {@code done} line: started, and not known to have finished. */
+    private final java.util.Set<CommandId> unfinished = new java.util.LinkedHashSet<>();
     private FileChannel out;
     private int lines;
 
@@ -42,6 +45,7 @@ public final class SeenCommands implements AutoCloseable {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             if (Files.exists(file)) {
+                dropTornTail();
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     lines++;
                     parse(line);
@@ -49,7 +53,7 @@ public final class SeenCommands implements AutoCloseable {
             }
             prune();
             out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            if (lines > 2 * Math.max(16, seen.size())) {
+            if (lines > 4 * Math.max(16, seen.size())) {
                 compact();
             }
         } catch (IOException e) {
@@ -63,10 +67,55 @@ public final class SeenCommands implements AutoCloseable {
             return;
         }
         try {
-            seen.put(CommandId.parse(parts[0]), Instant.ofEpochMilli(Long.parseLong(parts[1])));
+            CommandId id = CommandId.parse(parts[0]);
+            if (parts[1].equals("done")) {
+                unfinished.remove(id);
+            } else {
+                seen.put(id, Instant.ofEpochMilli(Long.parseLong(parts[1])));
+                unfinished.add(id);
+            }
         } catch (IllegalArgumentException e) {
-            // a torn or damaged line: that id was never claimed (claim fsyncs before it answers)
+            // a damaged line: that id was never claimed (claim fsyncs before it answers)
         }
+    }
+
+    /** A crash mid-write leaves a last line without its newline: cut it, so the next line starts clean. */
+    private void dropTornTail() throws IOException {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = c.size();
+            long keep = size;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (keep > 0) {
+                one.clear();
+                c.read(one, keep - 1);
+                if (one.get(0) == '\n') {
+                    break;
+                }
+                keep--;
+            }
+            if (keep < size) {
+                c.truncate(keep);
+                c.force(true);
+            }
+        }
+    }
+
+    /** The command finished and its outcome is safe elsewhere (or there was none to report). */
+    public synchronized void done(CommandId id) {
+        if (!unfinished.remove(id)) {
+            return;
+        }
+        try {
+            out.write(ByteBuffer.wrap((id + " done\n").getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record command " + id + " as done in " + file, e);
+        }
+        lines++;
+    }
+
+    /** Ids claimed by any run of the agent that never got a {@code done}. */
+    public synchronized java.util.List<CommandId> unfinished() {
+        return java.util.List.copyOf(unfinished);
     }
 
     /** True, once, for the first claim of an id: the caller may run the command. False for every repeat. */
@@ -81,8 +130,9 @@ public final class SeenCommands implements AutoCloseable {
             throw new UncheckedIOException("cannot record command " + id + " in " + file, e);
         }
         seen.put(id, expiresAt);
+        unfinished.add(id);
         lines++;
-        if (lines > 2 * Math.max(16, seen.size())) {
+        if (lines > 4 * Math.max(16, seen.size())) {
             prune();
             compact();
         }
@@ -100,13 +150,19 @@ public final class SeenCommands implements AutoCloseable {
     private void prune() {
         Instant cutoff = clock.instant().minus(KEEP_AFTER_EXPIRY);
         seen.values().removeIf(expires -> expires.isBefore(cutoff));
+        unfinished.retainAll(seen.keySet());
     }
 
     /** Rewrites the journal with the live ids only: temp file, fsync, atomic rename. */
     private void compact() {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         StringBuilder text = new StringBuilder();
-        seen.forEach((id, expires) -> text.append(id).append(' ').append(expires.toEpochMilli()).append('\n'));
+        seen.forEach((id, expires) -> {
+            text.append(id).append(' ').append(expires.toEpochMilli()).append('\n');
+            if (!unfinished.contains(id)) {
+                text.append(id).append(" done\n");
+            }
+        });
         try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             c.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
@@ -120,7 +176,7 @@ public final class SeenCommands implements AutoCloseable {
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            lines = seen.size();
+            lines = seen.size() * 2;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot compact " + file, e);
         }

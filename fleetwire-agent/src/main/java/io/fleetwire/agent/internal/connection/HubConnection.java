@@ -37,7 +37,8 @@ public final class HubConnection implements AutoCloseable {
 
     /** What the connection reports upwards. */
     public interface Events {
-        void opened();
+        /** A socket is up; called before the state turns OPEN. {@code ws} may be used with {@link #sendOn}. */
+        void opened(WebSocket ws);
 
         void text(String text);
 
@@ -53,6 +54,8 @@ public final class HubConnection implements AutoCloseable {
     private final Object stateLock = new Object();
     private volatile ConnectionState state = ConnectionState.CLOSED;
     private volatile WebSocket socket;
+    /** Completes when the current socket ends; a failed send completes it too (abort silences the listener). */
+    private volatile CompletableFuture<int[]> current;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile Duration silenceLimit = Duration.ofSeconds(90);
     private volatile boolean closing;
@@ -79,6 +82,23 @@ public final class HubConnection implements AutoCloseable {
         this.silenceLimit = limit;
     }
 
+    /** Sends on a socket that is not yet announced OPEN (the hello). */
+    public boolean sendOn(WebSocket ws, String text) {
+        sendLock.lock();
+        try {
+            ws.sendText(text, true).get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            ws.abort();
+            return false;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
     /** Sends a text frame; false when there is no open socket or the write failed. */
     public boolean send(String text) {
         WebSocket ws = socket;
@@ -95,6 +115,10 @@ public final class HubConnection implements AutoCloseable {
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             log.debug("Send failed: {}", e.toString());
             ws.abort();
+            CompletableFuture<int[]> ended = current;
+            if (ended != null) {
+                ended.complete(new int[]{1006});
+            }
             return false;
         } finally {
             sendLock.unlock();
@@ -124,8 +148,10 @@ public final class HubConnection implements AutoCloseable {
             long openedAt = System.nanoTime();
             lastHeardNanos = openedAt;
             socket = ws;
+            current = ended;
+            // Told before the state says OPEN, so no sender starts from the previous socket's position.
+            events.opened(ws);
             move(ConnectionState.OPEN, "connected");
-            events.opened();
             int[] end = awaitEnd(ws, ended);
             socket = null;
             if (closing) {
@@ -210,6 +236,11 @@ public final class HubConnection implements AutoCloseable {
             return;
         }
         closing = true;
+        boolean loopRunning = loop != null && loop.isAlive();
+        if (!loopRunning) {
+            // Never started, or FAILED: the loop is over and its last state stands.
+            return;
+        }
         move(ConnectionState.CLOSING, "closing");
         WebSocket ws = socket;
         if (ws != null) {

@@ -48,7 +48,8 @@ public final class LinuxHandlers {
             long delay = r.params().path("delaySeconds").asLong(0);
             long minutes = (delay + 59) / 60;
             return run(List.of("shutdown", "-r", minutes == 0 ? "now" : "+" + minutes,
-                    r.params().path("reason").asText("Fleetwire reboot command")), null);
+                    // A leading '-' would read as an option of shutdown.
+                    r.params().path("reason").asText("Fleetwire reboot command").replaceFirst("^-+", "")), null);
         });
         return out;
     }

@@ -55,6 +55,9 @@ public final class SshAccess {
         Instant expires = clock.instant().plusSeconds(r.params().path("durationSeconds").asLong());
         String key = r.params().path("publicKey").asText().strip();
         Path file = home.resolve(".ssh/authorized_keys");
+        if (Files.isSymbolicLink(file.getParent()) || Files.isSymbolicLink(file)) {
+            return CommandOutcome.failed("refusing to write " + file + " through a symbolic link");
+        }
         List<String> lines = read(file);
         lines.add(key + " fleetwire-grant:" + r.id() + ":" + expires.getEpochSecond());
         write(file, lines);
@@ -89,7 +92,7 @@ public final class SshAccess {
                 List<String> kept = new ArrayList<>();
                 for (String line : lines) {
                     Matcher m = MARKER.matcher(line);
-                    if (m.find() && Long.parseLong(m.group(2)) <= clock.instant().getEpochSecond()) {
+                    if (m.find() && expired(m.group(2))) {
                         removed++;
                         log.info("SSH grant {} expired; key removed from {}", m.group(1), file);
                     } else {
@@ -106,19 +109,42 @@ public final class SshAccess {
         return removed;
     }
 
+    /** True when the marker's expiry has passed, or cannot be read (someone edited it: the grant goes). */
+    private boolean expired(String epochSeconds) {
+        try {
+            return Long.parseLong(epochSeconds) <= clock.instant().getEpochSecond();
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
     private static List<String> read(Path file) throws IOException {
         return Files.exists(file) ? new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8)) : new ArrayList<>();
     }
 
+    /**
+     * Rewrites the file through a fresh temp file created owner-only (never a fixed name a local user
+     * could point elsewhere), refusing a {@code .ssh} or {@code authorized_keys} that is a symlink.
+     */
     private static void write(Path file, List<String> lines) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling("authorized_keys.fleetwire.tmp");
-        Files.write(tmp, lines, StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
+        Path dir = file.getParent();
+        if (Files.isSymbolicLink(dir) || Files.isSymbolicLink(file)) {
+            throw new IOException("refusing to write through a symbolic link: " + (Files.isSymbolicLink(dir) ? dir : file));
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(dir);
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(dir, "authorized_keys.", ".fleetwire",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            tmp = Files.createTempFile(dir, "authorized_keys.", ".fleetwire");
+        }
+        try {
+            Files.write(tmp, lines, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }

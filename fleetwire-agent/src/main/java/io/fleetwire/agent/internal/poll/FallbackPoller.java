@@ -42,22 +42,16 @@ public final class FallbackPoller implements AutoCloseable {
     private final Supplier<ConnectionState> state;
     private final CommandRunner runner;
     private final Outbox outbox;
-    private final java.util.function.Consumer<Message.Command> receipt;
     private final MessageCodec codec = new MessageCodec();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private volatile boolean running = true;
     private Thread thread;
 
-    /**
-     * @param receipt queues the receipt of a fetched command in the outbox (as the socket path does)
-     */
-    public FallbackPoller(Config config, Supplier<ConnectionState> state, CommandRunner runner, Outbox outbox,
-                          java.util.function.Consumer<Message.Command> receipt) {
+    public FallbackPoller(Config config, Supplier<ConnectionState> state, CommandRunner runner, Outbox outbox) {
         this.config = config;
         this.state = state;
         this.runner = runner;
         this.outbox = outbox;
-        this.receipt = receipt;
     }
 
     public void start() {
@@ -76,7 +70,7 @@ public final class FallbackPoller implements AutoCloseable {
                 lastPoll = now;
                 try {
                     pollOnce();
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     log.info("Fallback poll failed: {}", e.toString());
                 } catch (InterruptedException e) {
                     return;
@@ -101,14 +95,34 @@ public final class FallbackPoller implements AutoCloseable {
         for (JsonNode item : JSON.readTree(r.body()).path("items")) {
             try {
                 if (codec.decode(item.toString()) instanceof Message.Command c) {
-                    receipt.accept(c);
-                    runner.accept(c);
+                    acknowledgeThenRun(c);
                 }
             } catch (ProtocolException e) {
                 log.warn("Polled command not understood: {}", e.getMessage());
             }
         }
         report();
+    }
+
+    /**
+     * The receipt goes first and synchronously: the hub's answer says whether the command may run
+     * (not when it was cancelled or expired meanwhile). A command already delivered by the socket
+     * goes to the runner too, whose journal keeps it from running twice.
+     */
+    private void acknowledgeThenRun(Message.Command c) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request("/api/v1/agent/commands/" + c.id() + "/ack")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            log.info("Receipt of command {} answered {}; not running it", c.id(), r.statusCode());
+            return;
+        }
+        JsonNode answer = JSON.readTree(r.body());
+        if (answer.path("run").asBoolean() || "delivered".equals(answer.path("status").asText())) {
+            runner.accept(c);
+        } else {
+            log.info("Command {} is {} on the hub; not running it", c.id(), answer.path("status").asText());
+            runner.cancel(c.id());
+        }
     }
 
     /** Posts every waiting receipt and result over HTTP; each leaves the outbox once the hub has answered for good. */

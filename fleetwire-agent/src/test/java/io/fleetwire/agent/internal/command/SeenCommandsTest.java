@@ -55,6 +55,39 @@ class SeenCommandsTest {
     }
 
     @Test
+    void aClaimAfterATornLine_survivesTheNextRestart(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("seen");
+        try (SeenCommands s = new SeenCommands(file, CLOCK)) {
+            s.claim(CommandId.random(), NOW.plusSeconds(60));
+        }
+        Files.writeString(file, "6b0f4c1e-2d3a", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        CommandId next = CommandId.random();
+        try (SeenCommands s = new SeenCommands(file, CLOCK)) {
+            assertThat(s.claim(next, NOW.plusSeconds(60))).isTrue();
+        }
+        try (SeenCommands s = new SeenCommands(file, CLOCK)) {
+            assertThat(s.contains(next)).as("the claim written after the torn line").isTrue();
+        }
+    }
+
+    @Test
+    void claimedButNotDone_isUnfinishedAcrossARestart(@TempDir Path dir) {
+        Path file = dir.resolve("seen");
+        CommandId finished = CommandId.random();
+        CommandId interrupted = CommandId.random();
+        try (SeenCommands s = new SeenCommands(file, CLOCK)) {
+            s.claim(finished, NOW.plusSeconds(60));
+            s.claim(interrupted, NOW.plusSeconds(60));
+            s.done(finished);
+        }
+        try (SeenCommands s = new SeenCommands(file, CLOCK)) {
+            assertThat(s.unfinished()).containsExactly(interrupted);
+            s.done(interrupted);
+            assertThat(s.unfinished()).isEmpty();
+        }
+    }
+
+    @Test
     void idsLongPastTheirExpiry_areForgotten_andTheJournalIsCompacted(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("seen");
         try (SeenCommands s = new SeenCommands(file, CLOCK)) {

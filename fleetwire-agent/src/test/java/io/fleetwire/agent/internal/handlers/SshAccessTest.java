@@ -53,4 +53,24 @@ class SshAccessTest {
         assertThat(s.grant(grant(60)).error()).contains("no home directory");
         assertThat(s.sweep(List.of("nobody"))).isZero();
     }
+
+    @Test
+    void anEditedMarker_doesNotStopTheSweep_andASymlinkedSshDirIsRefused(@TempDir Path home) throws Exception {
+        Path file = home.resolve(".ssh/authorized_keys");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, KEY + " fleetwire-grant:6b0f4c1e-2d3a-4b5c-8d7e-9f0a1b2c3d4e:99999999999999999999\n");
+        SshAccess s = new SshAccess(user -> home, Clock.fixed(T0, ZoneOffset.UTC));
+        assertThat(s.sweep(Arrays.asList((String) null))).isEqualTo(1);
+        assertThat(Files.readAllLines(file)).isEmpty();
+
+        Path other = home.resolve("elsewhere");
+        Files.createDirectories(other);
+        Path linked = home.resolve("linked");
+        Files.createDirectories(linked);
+        Files.createSymbolicLink(linked.resolve(".ssh"), other);
+        CommandOutcome o = new SshAccess(user -> linked, Clock.fixed(T0, ZoneOffset.UTC)).grant(grant(60));
+        assertThat(o.succeeded()).isFalse();
+        assertThat(o.error()).contains("symbolic link");
+        assertThat(other.resolve("authorized_keys")).doesNotExist();
+    }
 }
