@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
-    /** Unacknowledged messages are sent again after this long without an ack. */
+    /** Unacknowledged messages are sent again when no ack at all came for this long. */
     static final Duration RESEND_AFTER = Duration.ofSeconds(30);
 
     private final MessageCodec codec = new MessageCodec();
@@ -53,6 +53,8 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     private volatile Duration hubOffset = Duration.ZERO;
     private volatile Message.Settings settings;
     private volatile boolean running = true;
+    /** When the hub last acknowledged anything: the backlog is sent again only when acks stop coming. */
+    private volatile long lastAckNanos = System.nanoTime();
     private Thread sender;
     private Thread heartbeat;
     private Thread sampler;
@@ -172,7 +174,10 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
                 receipt(c);
             }));
             case Message.CommandCancel c -> inbox.execute(guarded("cancel " + c.id(), () -> runner.cancel(c.id())));
-            case Message.Ack a -> outbox.ack(a.seq());
+            case Message.Ack a -> {
+                lastAckNanos = System.nanoTime();
+                outbox.ack(a.seq());
+            }
             case Message.Ping p -> connection.send(codec.encode(new Message.Pong(p.ts())));
             case Message.Pong p -> { }
             case Message.Error e -> onError(e);
@@ -214,7 +219,8 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
         }
         settings = s;
         connection.silenceLimit(Duration.ofSeconds((long) s.heartbeatSeconds() * s.missedHeartbeats()));
-        settingsSink.accept(s);
+        // Kept on disk for offline starts; written off the socket thread.
+        inbox.execute(guarded("settings", () -> settingsSink.accept(s)));
     }
 
     /** Sends what the outbox holds, in order, from the oldest unacknowledged after each reconnect. */
@@ -229,7 +235,8 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
                     await(1_000);
                     continue;
                 }
-                if (seenGeneration != generation.get() || System.nanoTime() - lastRewind > RESEND_AFTER.toNanos()) {
+                if (seenGeneration != generation.get()
+                        || System.nanoTime() - Math.max(lastRewind, lastAckNanos) > RESEND_AFTER.toNanos()) {
                     seenGeneration = generation.get();
                     lastSent = 0;
                     lastRewind = System.nanoTime();
