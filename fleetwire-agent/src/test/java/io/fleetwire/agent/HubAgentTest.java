@@ -185,6 +185,27 @@ class HubAgentTest {
     }
 
     @Test
+    void anotherAgentWithTheSameToken_stopsThisOne_insteadOfAReplaceFight(@TempDir Path state) throws Exception {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("agent-token-fight");
+        List<io.fleetwire.testkit.AgentSocket> others = new CopyOnWriteArrayList<>();
+        try (HubAgent agent = agent(device, state).build()) {
+            agent.start();
+            Await.until("agent open", Duration.ofSeconds(10), () -> agent.state() == ConnectionState.OPEN);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (agent.state() != ConnectionState.FAILED && System.nanoTime() < deadline) {
+                if (agent.state() == ConnectionState.OPEN) {
+                    others.add(io.fleetwire.testkit.AgentSocket.connect(HUB.hub().wsUrl(), device.token()));
+                }
+                Thread.sleep(100);
+            }
+            assertThat(agent.state()).isEqualTo(ConnectionState.FAILED);
+            assertThat(others).hasSizeGreaterThanOrEqualTo(3);
+        } finally {
+            others.forEach(io.fleetwire.testkit.AgentSocket::abort);
+        }
+    }
+
+    @Test
     void aRefusedToken_orARevokedDevice_stopsTheAgentForGood(@TempDir Path state) {
         TestHub.DeviceHandle device = HUB.hub().createDevice("agent-revoked");
         List<ConnectionState> states = new CopyOnWriteArrayList<>();

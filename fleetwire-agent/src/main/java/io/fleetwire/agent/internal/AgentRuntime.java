@@ -331,7 +331,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     @Override
     public void close() {
         running = false;
-        inbox.shutdownNow();
+        inbox.shutdown();
         wake();
         if (sender != null) {
             sender.interrupt();
@@ -339,6 +339,20 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
             if (sampler != null) {
                 sampler.interrupt();
             }
+            for (Thread t : new Thread[]{sender, heartbeat, sampler}) {
+                if (t != null) {
+                    try {
+                        t.join(java.time.Duration.ofSeconds(5));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        }
+        try {
+            inbox.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

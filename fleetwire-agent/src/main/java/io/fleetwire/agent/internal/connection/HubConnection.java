@@ -59,6 +59,8 @@ public final class HubConnection implements AutoCloseable {
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile Duration silenceLimit = Duration.ofSeconds(90);
     private volatile boolean closing;
+    static final int MAX_REPLACED = 3;
+    private int replacedInARow;
     private Thread loop;
 
     public HubConnection(Config config, Events events, ConnectionListener listener, Backoff backoff) {
@@ -162,6 +164,15 @@ public final class HubConnection implements AutoCloseable {
                 move(ConnectionState.FAILED, "the hub revoked this device (close 4003)");
                 return;
             }
+            // 4000: another connection with this token took over. Once could be our own reconnect racing
+            // the old socket; three in a row means another agent holds the same token, and fighting it
+            // would only flap both.
+            replacedInARow = end[0] == CloseCode.REPLACED.code() ? replacedInARow + 1 : 0;
+            if (replacedInARow >= MAX_REPLACED) {
+                move(ConnectionState.FAILED, "replaced " + MAX_REPLACED
+                        + " times in a row (close 4000): another agent is using this device's token");
+                return;
+            }
             if (System.nanoTime() - openedAt >= config.stableAfter().toNanos()) {
                 backoff.reset();
             }
@@ -239,6 +250,7 @@ public final class HubConnection implements AutoCloseable {
         boolean loopRunning = loop != null && loop.isAlive();
         if (!loopRunning) {
             // Never started, or FAILED: the loop is over and its last state stands.
+            client.close();
             return;
         }
         move(ConnectionState.CLOSING, "closing");
@@ -260,6 +272,7 @@ public final class HubConnection implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        client.close();
     }
 
     private final class Listener implements WebSocket.Listener {

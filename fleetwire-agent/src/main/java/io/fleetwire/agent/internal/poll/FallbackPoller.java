@@ -182,6 +182,12 @@ public final class FallbackPoller implements AutoCloseable {
         running = false;
         if (thread != null) {
             thread.interrupt();
+            try {
+                thread.join(java.time.Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        http.close();
     }
 }
