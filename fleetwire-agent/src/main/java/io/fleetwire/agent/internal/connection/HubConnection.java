@@ -84,29 +84,20 @@ public final class HubConnection implements AutoCloseable {
         this.silenceLimit = limit;
     }
 
-    /** Sends on a socket that is not yet announced OPEN (the hello). */
-    public boolean sendOn(WebSocket ws, String text) {
-        sendLock.lock();
-        try {
-            ws.sendText(text, true).get(30, TimeUnit.SECONDS);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            ws.abort();
-            return false;
-        } finally {
-            sendLock.unlock();
-        }
-    }
-
     /** Sends a text frame; false when there is no open socket or the write failed. */
     public boolean send(String text) {
         WebSocket ws = socket;
         if (ws == null || state != ConnectionState.OPEN) {
             return false;
         }
+        return sendOn(ws, text);
+    }
+
+    /**
+     * Sends on {@code ws}, also before it is announced OPEN (the hello). A failed write ends the
+     * socket at once: {@code abort()} silences the listener, so its end is completed here.
+     */
+    public boolean sendOn(WebSocket ws, String text) {
         sendLock.lock();
         try {
             ws.sendText(text, true).get(30, TimeUnit.SECONDS);
@@ -118,7 +109,7 @@ public final class HubConnection implements AutoCloseable {
             log.debug("Send failed: {}", e.toString());
             ws.abort();
             CompletableFuture<int[]> ended = current;
-            if (ended != null) {
+            if (ended != null && socket == ws) {
                 ended.complete(new int[]{1006});
             }
             return false;
