@@ -58,6 +58,19 @@ final class CommandCalls {
         return audit("command=" + commandId).stream().map(e -> e.path("action").asText()).toList();
     }
 
+    /** Ids of a device's commands as listed (newest first). */
+    List<String> listed(String deviceId, String query) {
+        ApiClient.Response r = hub.api().get("/api/v1/devices/" + deviceId + "/commands" + query);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        r.body().path("items").forEach(c -> ids.add(c.path("id").asText()));
+        return ids;
+    }
+
+    void assertNoCommands(String deviceId) {
+        assertThat(listed(deviceId, "")).as("commands of device " + deviceId).isEmpty();
+    }
+
     /** The answer is this error, and its message names every fragment. */
     static void assertError(ApiClient.Response r, int status, String code, String... fragments) {
         assertThat(r.status()).as(r.text()).isEqualTo(status);
