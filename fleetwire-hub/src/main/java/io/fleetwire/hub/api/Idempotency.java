@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -115,7 +114,8 @@ public final class Idempotency {
                 .map(rows -> rows.rowCount());
     }
 
-    public static Optional<UUID> replayed(Throwable e) {
-        return e instanceof Replay r ? Optional.of(r.resourceId()) : Optional.empty();
+    /** {@code creation}, or, when it failed as a {@link Replay}, the first request's resource from {@code first}. */
+    public static <T> Future<T> orReplay(Future<T> creation, java.util.function.Function<UUID, Future<T>> first) {
+        return creation.recover(e -> e instanceof Replay r ? first.apply(r.resourceId()) : Future.failedFuture(e));
     }
 }

@@ -78,6 +78,17 @@ public final class Json {
         };
     }
 
+    /** Refuses a field that is not in {@code allowed}, naming it and the allowed ones: typos do not pass silently. */
+    public static void onlyFields(JsonObject body, java.util.Set<String> allowed) {
+        for (String field : body.fieldNames()) {
+            if (!allowed.contains(field)) {
+                String shown = field.length() <= 64 ? field : field.substring(0, 64) + "…";
+                throw new ApiException.BadRequest("unknown field '" + shown + "'; allowed: "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)));
+            }
+        }
+    }
+
     public static String string(JsonObject o, String field, int maxLength, boolean required) {
         Object v = o.getValue(field);
         if (v == null) {

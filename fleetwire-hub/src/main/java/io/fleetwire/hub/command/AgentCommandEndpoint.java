@@ -62,11 +62,7 @@ public final class AgentCommandEndpoint {
         DeviceId device = ctx.get(Requests.DEVICE);
         CommandId id = CommandEndpoint.commandId(ctx);
         JsonObject body = Json.body(ctx);
-        for (String field : body.fieldNames()) {
-            if (!Set.of("status", "output", "error").contains(field)) {
-                throw new ApiException.BadRequest("unknown field '" + CommandTypeRegistry.clip(field) + "'; allowed: error, output, status");
-            }
-        }
+        Json.onlyFields(body, Set.of("status", "output", "error"));
         String status = Json.string(body, "status", 16, true);
         if (!status.equals("succeeded") && !status.equals("failed")) {
             throw new ApiException.BadRequest("'status' must be succeeded or failed");

@@ -75,18 +75,13 @@ public final class CommandEndpoint {
     private void create(RoutingContext ctx) {
         DeviceId device = deviceId(ctx);
         JsonObject body = Json.body(ctx);
-        onlyFields(body, COMMAND_FIELDS);
+        Json.onlyFields(body, COMMAND_FIELDS);
         String type = Json.string(body, "type", 64, true);
         JsonObject params = Json.object(body, "params");
         int ttl = ttl(body);
         Idempotency.Key key = Idempotency.of(ctx, "device-command:" + device);
         commands.service().create(device, type, params, ttl, actor(ctx), key).onSuccess(created -> {
-            if (created.replayed()) {
-                ctx.response().putHeader("Idempotent-Replayed", "true");
-            }
-            ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
-                    .putHeader("Location", "/api/v1/commands/" + created.command().id())
-                    .end(created.command().toJson().encode());
+            created(ctx, created.replayed(), "/api/v1/commands/" + created.command().id(), created.command().toJson());
         }).onFailure(ctx::fail);
     }
 
@@ -122,16 +117,16 @@ public final class CommandEndpoint {
 
     private void createJob(RoutingContext ctx) {
         JsonObject body = Json.body(ctx);
-        onlyFields(body, JOB_FIELDS);
+        Json.onlyFields(body, JOB_FIELDS);
         String type = Json.string(body, "type", 64, true);
         JsonObject params = Json.object(body, "params");
         int ttl = ttl(body);
         JobRepository.Target target = target(body);
         JsonObject rollout = Json.object(body, "rollout");
-        onlyFields(rollout, Set.of("perMinute"));
+        Json.onlyFields(rollout, Set.of("perMinute"));
         Integer perMinute = Json.integer(rollout, "perMinute", 1, 1_000_000);
         JsonObject abort = Json.object(body, "abort");
-        onlyFields(abort, Set.of("failurePercent", "minFinished"));
+        Json.onlyFields(abort, Set.of("failurePercent", "minFinished"));
         Double pct = null;
         Object p = abort.getValue("failurePercent");
         if (p != null) {
@@ -146,12 +141,7 @@ public final class CommandEndpoint {
         }
         var spec = new JobService.Spec(type, params, ttl, target, perMinute, pct, min);
         commands.jobs().create(spec, actor(ctx), Idempotency.of(ctx, "job")).onSuccess(created -> {
-            if (created.replayed()) {
-                ctx.response().putHeader("Idempotent-Replayed", "true");
-            }
-            ctx.response().setStatusCode(201).putHeader("content-type", "application/json")
-                    .putHeader("Location", "/api/v1/jobs/" + created.job().id())
-                    .end(created.job().toJson().encode());
+            created(ctx, created.replayed(), "/api/v1/jobs/" + created.job().id(), created.job().toJson());
         }).onFailure(ctx::fail);
     }
 
@@ -206,7 +196,7 @@ public final class CommandEndpoint {
 
     private void putType(RoutingContext ctx) {
         JsonObject body = Json.body(ctx);
-        onlyFields(body, Set.of("description", "schema"));
+        Json.onlyFields(body, Set.of("description", "schema"));
         String description = Json.string(body, "description", 1_000, false);
         Object schema = body.getValue("schema");
         if (!(schema instanceof JsonObject s)) {
@@ -218,16 +208,16 @@ public final class CommandEndpoint {
                         .end(commands.types().get(name).orElseThrow().encode())).onFailure(ctx::fail);
     }
 
-    static io.fleetwire.protocol.CommandId commandId(RoutingContext ctx) {
-        return new io.fleetwire.protocol.CommandId(uuidParam(ctx, "id", "command"));
+    /** 201 with the resource and its Location; a replayed Idempotency-Key answers the same, marked as a replay. */
+    private static void created(RoutingContext ctx, boolean replayed, String location, JsonObject body) {
+        if (replayed) {
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+        }
+        ctx.response().setStatusCode(201).putHeader("content-type", "application/json").putHeader("Location", location)
+                .end(body.encode());
     }
 
-    private static void onlyFields(JsonObject body, Set<String> allowed) {
-        for (String field : body.fieldNames()) {
-            if (!allowed.contains(field)) {
-                throw new ApiException.BadRequest("unknown field '" + CommandTypeRegistry.clip(field) + "'; allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(allowed)));
-            }
-        }
+    static io.fleetwire.protocol.CommandId commandId(RoutingContext ctx) {
+        return new io.fleetwire.protocol.CommandId(uuidParam(ctx, "id", "command"));
     }
 }

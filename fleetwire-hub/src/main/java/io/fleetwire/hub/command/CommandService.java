@@ -57,8 +57,8 @@ public final class CommandService {
                                   Idempotency.Key key) {
         CommandId id = CommandId.random();
         Instant expires = Instant.now().plusSeconds(ttlSeconds);
-        return types.check(type, params).compose(checked -> repository.pool().withTransaction(tx -> Idempotency.claim(tx, key, id.value())
-                        .compose(v -> requireDevice(tx, device))
+        Future<Created> creation = types.check(type, params).compose(checked -> repository.pool().withTransaction(tx -> Idempotency.claim(tx, key, id.value())
+                        .compose(v -> requireDevice(tx, device, true))
                         .compose(v -> repository.insert(tx, id, device, type, params, expires, actor))
                         .compose(c -> audit.record(tx, new AuditLog.Entry(actor, "command.created", device.value(), id.value(), null,
                                 new JsonObject().put("type", type).put("ttlSeconds", ttlSeconds))).map(c))
@@ -74,19 +74,17 @@ public final class CommandService {
                     }
                     delivery.sent(device, sent);
                     return new Created(sent.stream().filter(c -> c.id().equals(id)).findFirst().orElse(created), false);
-                })
-                .recover(e -> Idempotency.replayed(e)
-                        .map(existing -> get(new CommandId(existing)).map(c -> new Created(c, true)))
-                        .orElseGet(() -> Future.failedFuture(e)));
+                });
+        return Idempotency.orReplay(creation, existing -> get(new CommandId(existing)).map(c -> new Created(c, true)));
     }
 
     /** A new command and what went out with it in the same transaction. */
     private record CreatedAndSent(Command created, List<Command> sent) {
     }
 
-    private static Future<Void> requireDevice(SqlClient tx, DeviceId device) {
-        String lock = tx instanceof io.vertx.sqlclient.Pool ? "" : " FOR KEY SHARE";
-        return tx.preparedQuery("SELECT 1 FROM devices WHERE id = $1" + lock).execute(Tuple.of(device.value()))
+    /** 404 unless the device exists; {@code lock} keeps it from being deleted until the transaction ends. */
+    private static Future<Void> requireDevice(SqlClient client, DeviceId device, boolean lock) {
+        return client.preparedQuery("SELECT 1 FROM devices WHERE id = $1" + (lock ? " FOR KEY SHARE" : "")).execute(Tuple.of(device.value()))
                 .compose(rows -> rows.size() == 1 ? Future.succeededFuture()
                         : Future.failedFuture(new ApiException.NotFound("no device " + device)));
     }
@@ -98,7 +96,7 @@ public final class CommandService {
 
     /** A device's commands, newest first; 404 when there is no such device. */
     public Future<List<Command>> list(DeviceId device, Set<CommandStatus> statuses, Long beforeSeq, int limit) {
-        return requireDevice(repository.pool(), device).compose(v -> repository.list(device, statuses, beforeSeq, limit));
+        return requireDevice(repository.pool(), device, false).compose(v -> repository.list(device, statuses, beforeSeq, limit));
     }
 
     /**

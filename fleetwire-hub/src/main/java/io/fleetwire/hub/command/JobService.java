@@ -64,7 +64,7 @@ public final class JobService {
     public Future<Created> create(Spec spec, String actor, Idempotency.Key key) {
         UUID id = UUID.randomUUID();
         var target = spec.target();
-        return types.check(spec.type(), spec.params()).compose(checked -> repository.pool().withTransaction(tx -> Idempotency.claim(tx, key, id)
+        Future<Created> creation = types.check(spec.type(), spec.params()).compose(checked -> repository.pool().withTransaction(tx -> Idempotency.claim(tx, key, id)
                         .compose(v -> target.deviceIds() == null ? Future.succeededFuture(List.<UUID>of())
                                 : repository.missing(tx, target.deviceIds()))
                         .compose(missing -> missing.isEmpty() ? Future.<Void>succeededFuture()
@@ -89,10 +89,8 @@ public final class JobService {
                 .compose(created -> {
                     created.sendNow().forEach(d -> delivery.poke(d, false));
                     return get(id).map(job -> new Created(job, false));
-                })
-                .recover(e -> Idempotency.replayed(e)
-                        .map(existing -> get(existing).map(job -> new Created(job, true)))
-                        .orElseGet(() -> Future.failedFuture(e)));
+                });
+        return Idempotency.orReplay(creation, existing -> get(existing).map(job -> new Created(job, true)));
     }
 
     /** The job with its counts; an in-progress job whose commands are all final is completed here. */

@@ -111,12 +111,7 @@ public final class DeviceEndpoint {
     private void update(RoutingContext ctx) {
         DeviceId id = deviceId(ctx);
         JsonObject body = Json.body(ctx);
-        for (String field : body.fieldNames()) {
-            if (!field.equals("labels") && !field.equals("commandOrdering")) {
-                throw new ApiException.BadRequest("unknown field '" + (field.length() > 64 ? field.substring(0, 64) : field)
-                        + "'; a device's labels and commandOrdering can be changed");
-            }
-        }
+        Json.onlyFields(body, java.util.Set.of("labels", "commandOrdering"));
         JsonObject labels = body.containsKey("labels") ? new JsonObject(new java.util.LinkedHashMap<>(Json.labels(body))) : null;
         String ordering = Json.string(body, "commandOrdering", 16, false);
         if (ordering != null && !ordering.equals("burst") && !ordering.equals("sequential")) {
