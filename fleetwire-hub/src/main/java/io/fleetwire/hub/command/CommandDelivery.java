@@ -139,8 +139,8 @@ public final class CommandDelivery {
 
     /** Picks, marks sent and audits, in the caller's transaction. */
     private Future<List<Command>> select(SqlClient tx, DeviceId device, boolean resendAll, String via) {
-        return repository.ordering(tx, device).compose(ordering -> repository.lockOpen(tx, device).compose(open -> {
-            List<CommandId> ids = pick(open, "sequential".equals(ordering), resendAll, Instant.now(), ackTimeout);
+        return repository.lockOpen(tx, device).compose(open -> {
+            List<CommandId> ids = pick(open.commands(), open.sequential(), resendAll, Instant.now(), ackTimeout);
             if (ids.isEmpty()) {
                 return Future.succeededFuture(List.<Command>of());
             }
@@ -152,7 +152,7 @@ public final class CommandDelivery {
                 }
                 return chain.map(sent);
             });
-        }));
+        });
     }
 
     /**

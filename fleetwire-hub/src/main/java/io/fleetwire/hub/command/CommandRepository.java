@@ -70,19 +70,22 @@ final class CommandRepository {
                 .map(CommandRepository::all);
     }
 
-    /** The device's open commands (pending, sent, delivered), oldest first, locked. */
-    Future<List<Command>> lockOpen(SqlClient tx, DeviceId device) {
+    /** A device's open commands, oldest first, and whether it takes them one at a time. */
+    record Open(List<Command> commands, boolean sequential) {
+    }
+
+    /**
+     * The device's open commands (pending, sent, delivered), oldest first, locked, with the device's
+     * ordering read in the same round trip. No open command: nothing to order, burst.
+     */
+    Future<Open> lockOpen(SqlClient tx, DeviceId device) {
         return tx.preparedQuery("SELECT " + Command.COLUMNS + """
+                         , (SELECT command_ordering FROM devices WHERE id = $1) AS ordering
                          FROM device_commands WHERE device_id = $1 AND status IN ('pending', 'sent', 'delivered')
                          ORDER BY seq FOR UPDATE""")
                 .execute(Tuple.of(device.value()))
-                .map(CommandRepository::all);
-    }
-
-    Future<String> ordering(SqlClient client, DeviceId device) {
-        return client.preparedQuery("SELECT command_ordering FROM devices WHERE id = $1")
-                .execute(Tuple.of(device.value()))
-                .map(rows -> rows.size() == 0 ? "burst" : rows.iterator().next().getString(0));
+                .map(rows -> new Open(all(rows),
+                        rows.size() > 0 && "sequential".equals(rows.iterator().next().getString("ordering"))));
     }
 
     /** Marks commands sent (again): one more attempt, now. Returned oldest first. */
