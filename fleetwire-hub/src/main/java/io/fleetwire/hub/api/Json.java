@@ -70,12 +70,7 @@ public final class Json {
 
     /** True when a string or key anywhere in the value holds U+0000, which PostgreSQL cannot store. */
     public static boolean containsNul(Object value) {
-        return switch (value) {
-            case String s -> s.indexOf('\0') >= 0;
-            case JsonObject o -> o.stream().anyMatch(e -> e.getKey().indexOf('\0') >= 0 || containsNul(e.getValue()));
-            case io.vertx.core.json.JsonArray a -> a.stream().anyMatch(Json::containsNul);
-            case null, default -> false;
-        };
+        return nulAt(value, "") != null;
     }
 
     /** Refuses a field that is not in {@code allowed}, naming it and the allowed ones: typos do not pass silently. */
