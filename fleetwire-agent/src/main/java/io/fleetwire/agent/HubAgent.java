@@ -49,12 +49,17 @@ public final class HubAgent implements AutoCloseable {
     private final Outbox outbox;
     private final TelemetrySource telemetrySource;
     private final io.fleetwire.agent.internal.poll.FallbackPoller poller;
+    /** Set in code on the builder: kept, instead of following the hub's setting of the same name. */
+    private final boolean pinnedPollInterval;
+    private final boolean pinnedQueueBudget;
 
     private HubAgent(Builder b) {
         this.outbox = b.memoryQueue > 0 ? new MemoryOutbox(b.memoryQueue)
                 : new io.fleetwire.agent.internal.outbox.DiskOutbox(io.fleetwire.agent.internal.queue.DiskQueueConfig
                 .defaults(b.stateDir.resolve("queue")).withBudgetBytes(b.queueBudgetBytes));
         this.telemetrySource = b.telemetry;
+        this.pinnedPollInterval = b.pinnedPollInterval;
+        this.pinnedQueueBudget = b.pinnedQueueBudget;
         SettingsFile settingsFile = new SettingsFile(b.stateDir.resolve("settings.json"));
         this.runtime = new AgentRuntime(outbox, b.replayPerSecond, settingsFile.read().orElse(null), settingsFile::write);
         this.connection = new HubConnection(new HubConnection.Config(HubUris.socket(b.hub), b.token, b.backoffBase, b.backoffMax,
@@ -74,6 +79,14 @@ public final class HubAgent implements AutoCloseable {
     /** Connects (in the background) and keeps connecting until {@link #close()}. */
     public void start() {
         runner.reportUnfinished();
+        runtime.followSettings(s -> {
+            if (!pinnedPollInterval) {
+                poller.interval(Duration.ofSeconds(s.pollIntervalSeconds()));
+            }
+            if (!pinnedQueueBudget) {
+                outbox.budgetBytes(s.queueBudgetBytes());
+            }
+        });
         runtime.start(connection, runner, telemetrySource);
         poller.start();
     }
@@ -135,6 +148,8 @@ public final class HubAgent implements AutoCloseable {
         private int memoryQueue;
         private Duration fallbackAfter = Duration.ofSeconds(60);
         private Duration pollInterval = Duration.ofMinutes(5);
+        private boolean pinnedPollInterval;
+        private boolean pinnedQueueBudget;
 
         private Builder() {
         }
@@ -213,14 +228,16 @@ public final class HubAgent implements AutoCloseable {
         }
 
         /**
-         * Disk space for messages waiting for the hub (default 64 MiB, in {@code stateDir/queue}). When
-         * it is full the oldest telemetry is dropped, and counted; command receipts and results never are.
+         * Disk space for messages waiting for the hub (default: the hub's {@code queueBudgetBytes} setting,
+         * 64 MiB until it has said; in {@code stateDir/queue}). When it is full the oldest telemetry is
+         * dropped, and counted; command receipts and results never are. Set here, it no longer follows the hub.
          */
         public Builder queueBudgetBytes(long bytes) {
             if (bytes < 1 << 20) {
                 throw new IllegalArgumentException("the queue budget must be at least 1 MiB");
             }
             this.queueBudgetBytes = bytes;
+            this.pinnedQueueBudget = true;
             return this;
         }
 
@@ -238,7 +255,8 @@ public final class HubAgent implements AutoCloseable {
 
         /**
          * Fallback polling (seed 000): once the socket has been down for {@code after}, fetch commands
-         * over HTTP every {@code interval} (defaults 60 s and 5 min).
+         * over HTTP every {@code interval} (defaults 60 s, and the hub's {@code pollIntervalSeconds}
+         * setting, 5 min until it has said). Set here, the interval no longer follows the hub.
          */
         public Builder fallbackPolling(Duration after, Duration interval) {
             if (after.isNegative() || interval.isNegative() || interval.isZero()) {
@@ -246,6 +264,7 @@ public final class HubAgent implements AutoCloseable {
             }
             this.fallbackAfter = after;
             this.pollInterval = interval;
+            this.pinnedPollInterval = true;
             return this;
         }
 

@@ -118,6 +118,43 @@ class HubAgentTest {
     }
 
     @Test
+    void aSettingsChangeInTheHub_changesTheAgentsIntervalWithoutARestart_andTheHubSeesItApplied(@TempDir Path state) throws Exception {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("agent-settings");
+        String config = "/api/v1/devices/" + device.id() + "/config";
+        assertThat(HUB.api().patch(config, "{\"telemetryIntervalSeconds\":60}").status()).isEqualTo(200);
+        AtomicInteger samples = new AtomicInteger();
+        TelemetrySource counting = () -> {
+            samples.incrementAndGet();
+            return new Message.Sample(Instant.now(), Map.of("cpu.usage", 1.0), List.of(), List.of(), Map.of(),
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+        };
+        try (HubAgent agent = agent(device, state).telemetry(counting).build()) {
+            agent.start();
+            Await.until("the hub's 60 s interval applied", Duration.ofSeconds(10), () -> HUB.api().get(config).body().path("inSync").asBoolean());
+            assertThat(agent.settings()).hasValueSatisfying(s -> assertThat(s.telemetryIntervalSeconds()).isEqualTo(60));
+            Await.until("the first sample", Duration.ofSeconds(5), () -> samples.get() >= 1);
+            int atSlowRate = samples.get();
+            Thread.sleep(2_000);
+            assertThat(samples.get()).as("no second sample within a 60 s interval").isEqualTo(atSlowRate);
+
+            long version = HUB.api().patch(config, "{\"telemetryIntervalSeconds\":1}").body().path("version").asLong();
+            Await.until("samples every second", Duration.ofSeconds(10), () -> samples.get() >= atSlowRate + 3);
+            assertThat(agent.settings()).hasValueSatisfying(s -> {
+                assertThat(s.telemetryIntervalSeconds()).isEqualTo(1);
+                assertThat(s.version()).isEqualTo(version);
+            });
+            Await.until("the new version reported applied", Duration.ofSeconds(10), () -> {
+                JsonNode view = HUB.api().get(config).body();
+                return view.path("inSync").asBoolean() && view.path("applied").path("version").asLong() == version;
+            });
+        }
+        // Kept for an offline start: a new agent on the same state dir starts on the hub's last settings.
+        try (HubAgent offline = HubAgent.builder().hub(URI.create("http://127.0.0.1:9")).token(device.token()).stateDir(state).build()) {
+            assertThat(offline.settings()).hasValueSatisfying(s -> assertThat(s.telemetryIntervalSeconds()).isEqualTo(1));
+        }
+    }
+
+    @Test
     void realTelemetryFromThisMachine_arrivesAtTheHubAtTheHubsInterval(@TempDir Path state) {
         TestHub.DeviceHandle device = HUB.hub().createDevice("agent-sampler");
         try (HubAgent agent = agent(device, state).telemetry(new io.fleetwire.agent.internal.telemetry.SystemSampler(

@@ -23,6 +23,8 @@ import io.fleetwire.hub.ops.HubMetrics;
 import io.fleetwire.hub.ops.OpsEndpoint;
 import io.fleetwire.hub.presence.PresenceRegistry;
 import io.fleetwire.hub.presence.PresenceSweeper;
+import io.fleetwire.hub.settings.DeviceSettings;
+import io.fleetwire.hub.settings.SettingsEndpoint;
 import io.fleetwire.hub.telemetry.TelemetryEndpoint;
 import io.fleetwire.hub.telemetry.TelemetryService;
 import io.fleetwire.protocol.CloseCode;
@@ -119,6 +121,10 @@ public final class Hub implements AutoCloseable {
         Commands commands = new Commands(vertx, pool, bus, audit, presence, metrics, config.commandAckTimeout(),
                 config.commandResultTimeout(), artifacts::sha256);
         await(commands.start(), TimeUnit.SECONDS.toMillis(60));
+        Message.Settings defaults = new Message.Settings(1, (int) config.heartbeat().toSeconds(), config.missedHeartbeats(),
+                (int) config.telemetryInterval().toSeconds(), config.maxMessageBytes());
+        DeviceSettings settings = new DeviceSettings(pool, bus, audit, presence, defaults);
+        await(settings.start(), TimeUnit.SECONDS.toMillis(60));
         PresenceSweeper sweeper = new PresenceSweeper(vertx, presence, devices, config.heartbeat(), config.presenceTimeout());
 
         AtomicBoolean draining = new AtomicBoolean();
@@ -134,8 +140,7 @@ public final class Hub implements AutoCloseable {
         new CommandEndpoint(commands, config.commandTtlSeconds()).mount(router, admin);
         new AgentCommandEndpoint(commands.service(), codec).mount(router, deviceAuth);
         new AuditEndpoint(audit).mount(router, admin);
-        Message.Settings settings = new Message.Settings(1, (int) config.heartbeat().toSeconds(), config.missedHeartbeats(),
-                (int) config.telemetryInterval().toSeconds(), config.maxMessageBytes());
+        new SettingsEndpoint(settings).mount(router, admin);
         new AgentEndpoint(new AgentEndpoint.Config(config.deviceRate(), config.deviceBurst()), codec, telemetry, presence,
                 devices, metrics, settings, commands, draining::get).mount(router);
         new OpsEndpoint(pool, metrics, draining::get, presence::count).mount(router);

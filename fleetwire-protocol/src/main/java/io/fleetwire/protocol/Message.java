@@ -191,9 +191,53 @@ public sealed interface Message {
         }
     }
 
-    /** Settings the hub gives a device; the device keeps no intervals or thresholds of its own (seed 003). */
+    /**
+     * Hub → agent: the device's settings changed (fleet-wide or for this device). The agent applies
+     * them at once and answers with a {@link ConfigApplied} of their version.
+     */
+    record Config(Settings settings) implements Message {
+        public Config {
+            Objects.requireNonNull(settings, "settings");
+        }
+
+        @Override
+        public String type() {
+            return "config";
+        }
+    }
+
+    /**
+     * Agent → hub: the settings of {@code version} are in effect on the device (after every
+     * {@link Welcome} and {@link Config}). With a {@code seq}, the hub answers with an {@link Ack} of
+     * that seq once it is stored; a version older than the device's current one makes the hub send
+     * a {@link Config} again.
+     */
+    record ConfigApplied(Long seq, long version) implements Message {
+        @Override
+        public String type() {
+            return "config_applied";
+        }
+    }
+
+    /**
+     * Settings the hub gives a device; the device keeps no intervals or thresholds of its own (seed 003).
+     * The first four and {@code maxMessageBytes} come from the hub's environment; the others can be set
+     * per fleet and per device ({@code PATCH /api/v1/config}, {@code PATCH /api/v1/devices/{id}/config}).
+     */
     record Settings(long version, int heartbeatSeconds, int missedHeartbeats, int telemetryIntervalSeconds,
-                    int maxMessageBytes) {
+                    int maxMessageBytes, int pollIntervalSeconds, long queueBudgetBytes) {
+
+        /** Fallback polling interval when a hub does not say (seed 000: 5 minutes). */
+        public static final int DEFAULT_POLL_INTERVAL_SECONDS = 300;
+        /** Disk budget of the agent's outgoing queue when a hub does not say. */
+        public static final long DEFAULT_QUEUE_BUDGET_BYTES = 64L << 20;
+
+        /** Settings from a hub that names only the connection settings: the rest take their defaults. */
+        public Settings(long version, int heartbeatSeconds, int missedHeartbeats, int telemetryIntervalSeconds,
+                        int maxMessageBytes) {
+            this(version, heartbeatSeconds, missedHeartbeats, telemetryIntervalSeconds, maxMessageBytes,
+                    DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_QUEUE_BUDGET_BYTES);
+        }
     }
 
     /** One point in time of a device's state. */

@@ -96,6 +96,9 @@ public final class MessageCodec {
                     f.instant(root, "expiresAt"),
                     f.integer(root, "attempt", 1, Integer.MAX_VALUE));
             case "command_cancel" -> new Message.CommandCancel(f.commandId(root, "id"));
+            case "config" -> new Message.Config(settings(f, f.object(root, "settings")));
+            case "config_applied" -> new Message.ConfigApplied(optionalSeq(f, root),
+                    f.longValue(root, "version", 0, Long.MAX_VALUE));
             case "command_ack" -> new Message.CommandAck(optionalSeq(f, root), f.commandId(root, "id"));
             case "command_result" -> new Message.CommandResult(
                     optionalSeq(f, root),
@@ -206,7 +209,28 @@ public final class MessageCodec {
                 f.integer(node, "heartbeatSeconds", 1, 86_400),
                 f.integer(node, "missedHeartbeats", 1, 100),
                 f.integer(node, "telemetryIntervalSeconds", 1, 86_400),
-                f.integer(node, "maxMessageBytes", 1, Integer.MAX_VALUE));
+                f.integer(node, "maxMessageBytes", 1, Integer.MAX_VALUE),
+                node.has("pollIntervalSeconds") ? f.integer(node, "pollIntervalSeconds", 1, 86_400)
+                        : Message.Settings.DEFAULT_POLL_INTERVAL_SECONDS,
+                node.has("queueBudgetBytes") ? f.longValue(node, "queueBudgetBytes", 1, Long.MAX_VALUE)
+                        : Message.Settings.DEFAULT_QUEUE_BUDGET_BYTES);
+    }
+
+    /** Settings from the JSON object they travel as (e.g. kept in a file), checked as a frame's are. */
+    public static Message.Settings readSettings(JsonNode node) {
+        return settings(new FieldReader("settings", null), node);
+    }
+
+    /** The settings as the JSON object they travel as in {@code welcome} and {@code config}. */
+    public static ObjectNode settingsJson(Message.Settings s) {
+        return JsonNodeFactory.instance.objectNode()
+                .put("version", s.version())
+                .put("heartbeatSeconds", s.heartbeatSeconds())
+                .put("missedHeartbeats", s.missedHeartbeats())
+                .put("telemetryIntervalSeconds", s.telemetryIntervalSeconds())
+                .put("maxMessageBytes", s.maxMessageBytes())
+                .put("pollIntervalSeconds", s.pollIntervalSeconds())
+                .put("queueBudgetBytes", s.queueBudgetBytes());
     }
 
     /** Encodes a message as one JSON text frame. */
@@ -223,13 +247,14 @@ public final class MessageCodec {
                 root.put("protocol", m.protocol());
                 root.put("deviceId", m.deviceId().toString());
                 root.put("serverTime", m.serverTime().toEpochMilli());
-                Message.Settings s = m.settings();
-                root.putObject("settings")
-                        .put("version", s.version())
-                        .put("heartbeatSeconds", s.heartbeatSeconds())
-                        .put("missedHeartbeats", s.missedHeartbeats())
-                        .put("telemetryIntervalSeconds", s.telemetryIntervalSeconds())
-                        .put("maxMessageBytes", s.maxMessageBytes());
+                root.set("settings", settingsJson(m.settings()));
+            }
+            case Message.Config m -> root.set("settings", settingsJson(m.settings()));
+            case Message.ConfigApplied m -> {
+                if (m.seq() != null) {
+                    root.put("seq", m.seq());
+                }
+                root.put("version", m.version());
             }
             case Message.Ping m -> {
                 if (m.ts() != null) {

@@ -46,6 +46,10 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
             // Full (a hub sending faster than the disk takes it): the socket thread does the work, which slows reading.
             new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
     private final Object signal = new Object();
+    /** Notified when the settings change, so a sampler waiting out an old interval moves to the new one. */
+    private final Object settingsSignal = new Object();
+    /** Parts of the agent that follow the hub's settings (polling interval, queue budget). */
+    private final List<Consumer<Message.Settings>> settingsFollowers = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Set by {@link #wake}, cleared by the sender before it reads the outbox: no wake-up is lost. */
     private final java.util.concurrent.atomic.AtomicBoolean pendingWork = new java.util.concurrent.atomic.AtomicBoolean();
     private HubConnection connection;
@@ -80,6 +84,15 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
             sampler = Thread.ofPlatform().name("fleetwire-telemetry").daemon().start(this::sampleLoop);
         }
         connection.start();
+    }
+
+    /** {@code follower} gets the settings now (if any are known) and after every change, on the inbox thread. */
+    public void followSettings(Consumer<Message.Settings> follower) {
+        settingsFollowers.add(follower);
+        Message.Settings s = settings;
+        if (s != null) {
+            follower.accept(s);
+        }
     }
 
     /** Hub time minus local time, from the last welcome. */
@@ -165,6 +178,11 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
             case Message.Welcome w -> {
                 hubOffset = Duration.between(Instant.now(), w.serverTime());
                 applySettings(w.settings());
+                reportApplied(w.settings());
+            }
+            case Message.Config c -> {
+                applySettings(c.settings());
+                reportApplied(c.settings());
             }
             // Both write to disk (the receipt to the outbox, the id to the run-once journal): off the socket thread, in order.
             // Claimed in the run-once journal first, then the receipt: a receipt never goes out for a
@@ -186,6 +204,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
             case Message.LegacyData m -> unexpected(m);
             case Message.CommandAck m -> unexpected(m);
             case Message.CommandResult m -> unexpected(m);
+            case Message.ConfigApplied m -> unexpected(m);
         }
     }
 
@@ -219,8 +238,20 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
         }
         settings = s;
         connection.silenceLimit(Duration.ofSeconds((long) s.heartbeatSeconds() * s.missedHeartbeats()));
-        // Kept on disk for offline starts; written off the socket thread.
-        inbox.execute(guarded("settings", () -> settingsSink.accept(s)));
+        synchronized (settingsSignal) {
+            settingsSignal.notifyAll();
+        }
+        // Kept on disk for offline starts, and handed to the parts that follow them: off the socket thread.
+        inbox.execute(guarded("settings", () -> {
+            settingsSink.accept(s);
+            settingsFollowers.forEach(f -> f.accept(s));
+        }));
+    }
+
+    /** Tells the hub which settings version is in effect (queued after they are applied and kept). */
+    private void reportApplied(Message.Settings s) {
+        inbox.execute(guarded("config_applied", () ->
+                append(Outbox.Kind.RELIABLE, seq -> new Message.ConfigApplied(seq, s.version()))));
     }
 
     /** Sends what the outbox holds, in order, from the oldest unacknowledged after each reconnect. */
@@ -294,8 +325,24 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
             } catch (Exception e) {
                 log.warn("Taking a telemetry sample failed: {}", e.toString());
             }
-            long left = Duration.ofSeconds(s.telemetryIntervalSeconds()).toNanos() - (System.nanoTime() - started);
-            sleepNanos(Math.max(0, left));
+            awaitNextSample(started);
+        }
+    }
+
+    /** Waits until one interval after {@code started}, the interval being the newest settings' own. */
+    private void awaitNextSample(long started) {
+        synchronized (settingsSignal) {
+            while (running) {
+                long left = Duration.ofSeconds(settings.telemetryIntervalSeconds()).toNanos() - (System.nanoTime() - started);
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    settingsSignal.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    running = false;
+                }
+            }
         }
     }
 

@@ -34,9 +34,7 @@ public final class SettingsFile {
         }
         try {
             JsonNode n = JSON.readTree(file.toFile());
-            return Optional.of(new Message.Settings(n.path("version").asLong(), n.path("heartbeatSeconds").asInt(30),
-                    n.path("missedHeartbeats").asInt(3), n.path("telemetryIntervalSeconds").asInt(3),
-                    n.path("maxMessageBytes").asInt(262_144)));
+            return Optional.of(io.fleetwire.protocol.MessageCodec.readSettings(n));
         } catch (IOException | RuntimeException e) {
             log.warn("Ignoring unreadable settings file {}: {}", file, e.toString());
             return Optional.empty();
@@ -47,9 +45,7 @@ public final class SettingsFile {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), JSON.createObjectNode().put("version", s.version())
-                    .put("heartbeatSeconds", s.heartbeatSeconds()).put("missedHeartbeats", s.missedHeartbeats())
-                    .put("telemetryIntervalSeconds", s.telemetryIntervalSeconds()).put("maxMessageBytes", s.maxMessageBytes()));
+            JSON.writeValue(tmp.toFile(), io.fleetwire.protocol.MessageCodec.settingsJson(s));
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             log.warn("Could not keep the hub's settings in {}: {}", file, e.toString());

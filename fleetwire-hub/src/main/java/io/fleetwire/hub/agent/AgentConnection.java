@@ -5,6 +5,7 @@ import io.fleetwire.hub.device.DeviceRepository;
 import io.fleetwire.hub.ops.HubMetrics;
 import io.fleetwire.hub.presence.PresenceRegistry;
 import io.fleetwire.hub.presence.Session;
+import io.fleetwire.hub.settings.DeviceSettings;
 import io.fleetwire.hub.telemetry.TelemetryRejected;
 import io.fleetwire.hub.telemetry.TelemetryService;
 import io.fleetwire.protocol.CloseCode;
@@ -42,6 +43,8 @@ final class AgentConnection implements Session {
     private final RateLimiter rate;
     private final CommandReports reports;
     private volatile long lastSeenMillis = System.currentTimeMillis();
+    /** The settings this device has now: sent in every welcome, replaced by {@link #configure}. */
+    private volatile Message.Settings settings;
     private volatile CloseCode closing;
     /** Completes once the connect is recorded; the disconnect is recorded after it, never before. */
     private io.vertx.core.Future<Void> registered = io.vertx.core.Future.succeededFuture();
@@ -53,6 +56,7 @@ final class AgentConnection implements Session {
         this.hub = hub;
         this.rate = new RateLimiter(hub.config().deviceRate(), hub.config().deviceBurst(), System.nanoTime());
         this.reports = new CommandReports(deviceId, hub.commands().service(), this::send, this::refuse);
+        this.settings = hub.settings().effective(credentials.settingsOverrides(), credentials.settingsVersion());
     }
 
     void start() {
@@ -119,10 +123,12 @@ final class AgentConnection implements Session {
             case Message.Error e -> log.info("Device {} reports error {}: {}", deviceId, e.code().wireName(), e.message());
             case Message.CommandAck a -> reports.onAck(a);
             case Message.CommandResult r -> reports.onResult(r);
+            case Message.ConfigApplied c -> onConfigApplied(c);
             case Message.Ack a -> wrongDirection(a);
             case Message.Welcome w -> wrongDirection(w);
             case Message.Command c -> wrongDirection(c);
             case Message.CommandCancel c -> wrongDirection(c);
+            case Message.Config c -> wrongDirection(c);
         }
     }
 
@@ -177,6 +183,32 @@ final class AgentConnection implements Session {
         send(welcome());
     }
 
+    /** Stored; a device that is not on its current settings is sent them again. Acked once stored. */
+    private void onConfigApplied(Message.ConfigApplied applied) {
+        hub.settings().applied(deviceId, applied.version()).onComplete(ar -> {
+            if (ar.failed()) {
+                refuse(new Message.Error(ErrorCode.INTERNAL, "could not store the applied settings version; send it again later",
+                        "config_applied", applied.seq()));
+                return;
+            }
+            ar.result().ifPresent(this::configure);
+            if (applied.seq() != null) {
+                send(new Message.Ack(applied.seq()));
+            }
+        });
+    }
+
+    @Override
+    public void configure(Message.Settings next) {
+        synchronized (this) {
+            if (next.version() < settings.version()) {
+                return;
+            }
+            settings = next;
+        }
+        send(new Message.Config(next));
+    }
+
     private void onLegacy(Message.LegacyData data) {
         if (data.agentId() != null && agentId != null && !agentId.equals(data.agentId())) {
             refuse(new Message.Error(ErrorCode.FORBIDDEN, "agentId '" + data.agentId()
@@ -212,7 +244,7 @@ final class AgentConnection implements Session {
     }
 
     private Message.Welcome welcome() {
-        return new Message.Welcome(Message.PROTOCOL_VERSION, deviceId, Instant.now(), hub.settings());
+        return new Message.Welcome(Message.PROTOCOL_VERSION, deviceId, Instant.now(), settings);
     }
 
     @Override
@@ -254,6 +286,6 @@ final class AgentConnection implements Session {
     /** What a connection needs from the hub. */
     record AgentContext(AgentEndpoint.Config config, MessageCodec codec, TelemetryService telemetry,
                         PresenceRegistry presence, DeviceRepository devices, HubMetrics metrics,
-                        Message.Settings settings, Commands commands) {
+                        DeviceSettings settings, Commands commands) {
     }
 }

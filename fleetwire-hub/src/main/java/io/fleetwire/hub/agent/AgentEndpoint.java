@@ -35,7 +35,7 @@ public final class AgentEndpoint {
     private final BooleanSupplier draining;
 
     public AgentEndpoint(Config config, MessageCodec codec, TelemetryService telemetry, PresenceRegistry presence,
-                         DeviceRepository devices, HubMetrics metrics, Message.Settings settings,
+                         DeviceRepository devices, HubMetrics metrics, io.fleetwire.hub.settings.DeviceSettings settings,
                          Commands commands, BooleanSupplier draining) {
         this.devices = devices;
         this.context = new AgentConnection.AgentContext(config, codec, telemetry, presence, devices, metrics, settings,

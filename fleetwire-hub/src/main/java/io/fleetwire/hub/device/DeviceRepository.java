@@ -31,8 +31,8 @@ public final class DeviceRepository {
         this.pool = pool;
     }
 
-    /** Identity behind a device token. */
-    public record Credentials(DeviceId id, String agentId) {
+    /** Identity behind a device token, with the device's own settings overrides (none: empty, version 1). */
+    public record Credentials(DeviceId id, String agentId, JsonObject settingsOverrides, long settingsVersion) {
     }
 
     public Future<Void> insert(SqlClient client, DeviceId id, String name, String hostname, JsonObject labels,
@@ -48,10 +48,20 @@ public final class DeviceRepository {
     }
 
     public Future<Optional<Credentials>> findByToken(byte[] tokenHash) {
-        return pool.preparedQuery("SELECT id, agent_id FROM devices WHERE token_hash = $1")
+        return pool.preparedQuery("""
+                        SELECT d.id, d.agent_id, s.overrides, s.version FROM devices d
+                        LEFT JOIN device_settings s ON s.device_id = d.id WHERE d.token_hash = $1""")
                 .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(tokenHash)))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Credentials(
-                        new DeviceId(rows.iterator().next().getUUID(0)), rows.iterator().next().getString(1))));
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row r = rows.iterator().next();
+                    Object overrides = r.getValue(2);
+                    return Optional.of(new Credentials(new DeviceId(r.getUUID(0)), r.getString(1),
+                            overrides instanceof JsonObject o ? o : new JsonObject(),
+                            r.getLong(3) == null ? 1 : r.getLong(3)));
+                });
     }
 
     public Future<Optional<Device>> find(DeviceId id) {

@@ -16,6 +16,12 @@ public interface Session {
     /** Writes a message to the device; false when the socket is closing or gone (the message is not sent). */
     boolean send(io.fleetwire.protocol.Message message);
 
+    /**
+     * The device's settings changed: the session remembers them for its next welcome and sends them
+     * as a {@code config} message. Settings older than the ones it holds are ignored.
+     */
+    void configure(io.fleetwire.protocol.Message.Settings settings);
+
     /** Sends a WebSocket ping frame. */
     void ping();
 

@@ -56,6 +56,11 @@ public final class DiskOutbox implements Outbox {
         return out;
     }
 
+    @Override
+    public void budgetBytes(long bytes) {
+        queue.budgetBytes(bytes);
+    }
+
     public DiskQueue queue() {
         return queue;
     }

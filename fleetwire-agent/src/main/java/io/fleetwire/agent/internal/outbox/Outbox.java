@@ -28,6 +28,10 @@ public interface Outbox extends AutoCloseable {
     /** Unacknowledged messages after {@code afterSeq}, oldest first, at most {@code max}. */
     List<Entry> pending(long afterSeq, int max);
 
+    /** The hub's disk budget for queued messages changed; an outbox without one ignores it. */
+    default void budgetBytes(long bytes) {
+    }
+
     @Override
     void close();
 }

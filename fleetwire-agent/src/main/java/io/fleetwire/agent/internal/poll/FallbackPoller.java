@@ -45,6 +45,8 @@ public final class FallbackPoller implements AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private volatile boolean running = true;
+    /** The hub's polling interval once it has said (settings), else the configured one. */
+    private volatile Duration interval;
     private Thread thread;
 
     public FallbackPoller(Config config, Supplier<ConnectionState> state, CommandRunner runner, Outbox outbox) {
@@ -52,6 +54,12 @@ public final class FallbackPoller implements AutoCloseable {
         this.state = state;
         this.runner = runner;
         this.outbox = outbox;
+        this.interval = config.interval();
+    }
+
+    /** Follows the hub's {@code pollIntervalSeconds} setting. */
+    public void interval(Duration value) {
+        interval = value;
     }
 
     public void start() {
@@ -66,7 +74,7 @@ public final class FallbackPoller implements AutoCloseable {
             long now = System.nanoTime();
             if (s == ConnectionState.OPEN || s == ConnectionState.FAILED || s == ConnectionState.CLOSED) {
                 downSince = now;
-            } else if (now - downSince >= config.after().toNanos() && now - lastPoll >= config.interval().toNanos()) {
+            } else if (now - downSince >= config.after().toNanos() && now - lastPoll >= interval.toNanos()) {
                 lastPoll = now;
                 try {
                     pollOnce();

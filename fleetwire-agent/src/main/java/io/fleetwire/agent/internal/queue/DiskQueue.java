@@ -78,6 +78,8 @@ public final class DiskQueue implements AutoCloseable {
     private final Path dir;
     private final GroupCommit commit;
     private final ReentrantLock lock = new ReentrantLock();
+    /** The budget now: the configured one until {@link #budgetBytes(long)} changes it (the hub's setting). */
+    private volatile long budgetBytes;
     private final Backlog backlog = new Backlog();
     private final Housekeeper housekeeper;
     // guarded by lock
@@ -92,6 +94,7 @@ public final class DiskQueue implements AutoCloseable {
 
     private DiskQueue(DiskQueueConfig config) throws IOException {
         this.config = config;
+        this.budgetBytes = config.budgetBytes();
         this.dir = config.directory();
         Files.createDirectories(dir);
         WatermarkFile watermarkFile = new WatermarkFile(dir);
@@ -324,10 +327,24 @@ public final class DiskQueue implements AutoCloseable {
         return written;
     }
 
+    /** Changes the budget; a smaller one drops the oldest telemetry at once. */
+    public void budgetBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("budgetBytes must be positive, was " + bytes);
+        }
+        lock.lock();
+        try {
+            budgetBytes = bytes;
+            enforceBudget();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Under the lock: drops the oldest telemetry while over budget. */
     private void enforceBudget() {
         long dropped = 0;
-        while (backlog.liveBytes() > config.budgetBytes() && backlog.dropOldestTelemetry() >= 0) {
+        while (backlog.liveBytes() > budgetBytes && backlog.dropOldestTelemetry() >= 0) {
             dropped++;
         }
         if (dropped == 0) {
@@ -339,7 +356,7 @@ public final class DiskQueue implements AutoCloseable {
         long now = System.nanoTime();
         if (lastDropLog == 0 || now - lastDropLog >= DROP_LOG_EVERY_NANOS) {
             log.warn("queue {} is over its budget of {} bytes: dropped the {} oldest telemetry entries ({} since opening)",
-                    dir, config.budgetBytes(), droppedSinceLog, droppedTelemetry);
+                    dir, budgetBytes, droppedSinceLog, droppedTelemetry);
             lastDropLog = now;
             droppedSinceLog = 0;
         }
