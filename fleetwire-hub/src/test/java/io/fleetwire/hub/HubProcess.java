@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * PostgreSQL in its data directory, or a fresh database of the external test server when one is
  * configured.
  */
-final class HubProcess implements AutoCloseable {
+public final class HubProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
@@ -48,17 +48,27 @@ final class HubProcess implements AutoCloseable {
     }
 
     /** Starts a hub on the data directory; {@code dbUrl} null means embedded. Waits until it serves. */
-    static HubProcess start(Path dataDir, String dbUrl) {
+    public static HubProcess start(Path dataDir, String dbUrl) {
         return start(dataDir, dbUrl, java.util.Map.of());
     }
 
     /** Starts a hub process with extra environment variables. */
-    static HubProcess start(Path dataDir, String dbUrl, java.util.Map<String, String> extraEnv) {
+    public static HubProcess start(Path dataDir, String dbUrl, java.util.Map<String, String> extraEnv) {
+        return start(dataDir, dbUrl, extraEnv, freePort());
+    }
+
+    /** A port free now, for a hub that must come back on the same port after a restart. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a hub process on the given port. */
+    public static HubProcess start(Path dataDir, String dbUrl, java.util.Map<String, String> extraEnv, int port) {
         try {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
             String java = ProcessHandle.current().info().command().orElse("java");
             ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                     HubMain.class.getName()).redirectErrorStream(true);
@@ -89,30 +99,34 @@ final class HubProcess implements AutoCloseable {
     }
 
     /** The database to use for a run: null (embedded) unless the tests target an external server. */
-    static String databaseForRun() {
+    public static String databaseForRun() {
         return TestDatabase.externalUrl() == null ? null : TestDatabase.newDatabase();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    ApiClient api() {
+    public ApiClient api() {
         return new ApiClient("http://127.0.0.1:" + port, TestHub.ADMIN_TOKEN);
     }
 
-    String wsUrl() {
+    public String httpUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String wsUrl() {
         return "ws://127.0.0.1:" + port;
     }
 
     /** SIGKILL: no shutdown hook, no flush, nothing. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** SIGTERM, then waits for the exit; returns the exit code. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -122,7 +136,7 @@ final class HubProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    String output() {
+    public String output() {
         return String.join("\n", output);
     }
 

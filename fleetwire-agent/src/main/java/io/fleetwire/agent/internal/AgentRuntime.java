@@ -320,13 +320,23 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
             try {
                 Message.Sample sample = telemetrySource.sample();
                 if (sample != null) {
-                    telemetry(List.of(sample));
+                    telemetry(List.of(withQueueHealth(sample)));
                 }
             } catch (Exception e) {
                 log.warn("Taking a telemetry sample failed: {}", e.toString());
             }
             awaitNextSample(started);
         }
+    }
+
+    /** The sample with the outgoing queue's health, so the hub sees drops and damage (issue #4). */
+    private Message.Sample withQueueHealth(Message.Sample sample) {
+        Outbox.Health h = outbox.health();
+        java.util.Map<String, Double> metrics = new java.util.HashMap<>(sample.metrics());
+        metrics.put("agent.queue.backlog", (double) h.backlog());
+        metrics.put("agent.queue.dropped_telemetry", (double) h.droppedTelemetry());
+        metrics.put("agent.queue.damaged_records", (double) h.damagedRecords());
+        return new Message.Sample(sample.ts(), metrics, sample.sensors(), sample.fans(), sample.systemHealth(), sample.details());
     }
 
     /** Waits until one interval after {@code started}, the interval being the newest settings' own. */

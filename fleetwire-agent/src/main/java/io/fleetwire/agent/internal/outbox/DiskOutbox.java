@@ -57,6 +57,12 @@ public final class DiskOutbox implements Outbox {
     }
 
     @Override
+    public Outbox.Health health() {
+        io.fleetwire.agent.internal.queue.Stats s = queue.stats();
+        return new Outbox.Health(s.entries(), s.droppedTelemetry(), s.corruptRecordsSkipped());
+    }
+
+    @Override
     public void budgetBytes(long bytes) {
         queue.budgetBytes(bytes);
     }

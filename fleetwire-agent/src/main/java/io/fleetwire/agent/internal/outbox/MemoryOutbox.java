@@ -63,6 +63,11 @@ public final class MemoryOutbox implements Outbox {
         return out;
     }
 
+    @Override
+    public synchronized Health health() {
+        return new Health(entries.size(), dropped, 0);
+    }
+
     public synchronized long dropped() {
         return dropped;
     }

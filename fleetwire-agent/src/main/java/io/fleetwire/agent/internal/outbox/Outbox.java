@@ -28,6 +28,15 @@ public interface Outbox extends AutoCloseable {
     /** Unacknowledged messages after {@code afterSeq}, oldest first, at most {@code max}. */
     List<Entry> pending(long afterSeq, int max);
 
+    /**
+     * What the queue has to report: messages waiting, telemetry dropped for the budget, and records
+     * found damaged on disk (and skipped) since the agent started. Sent with every sample.
+     */
+    record Health(long backlog, long droppedTelemetry, long damagedRecords) {
+    }
+
+    Health health();
+
     /** The hub's disk budget for queued messages changed; an outbox without one ignores it. */
     default void budgetBytes(long bytes) {
     }
