@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +72,14 @@ public final class HubProcess implements AutoCloseable {
     public static HubProcess start(Path dataDir, String dbUrl, java.util.Map<String, String> extraEnv, int port) {
         try {
             String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    HubMain.class.getName()).redirectErrorStream(true);
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+            // -Dbench.hubJavaOpts="-XX:StartFlightRecording=…" profiles the hub of a benchmark.
+            String extra = System.getProperty("bench.hubJavaOpts", "").trim();
+            if (!extra.isEmpty()) {
+                command.addAll(List.of(extra.split("\\s+")));
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), HubMain.class.getName()));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             var env = pb.environment();
             env.keySet().removeIf(k -> k.startsWith("FLEETWIRE_"));
             env.put("FLEETWIRE_PORT", Integer.toString(port));
