@@ -39,13 +39,19 @@ public final class AgentMain {
                 throw new IllegalArgumentException("expected --option value pairs, got '" + a + "'");
             }
             String name = a.substring(2);
-            if (!Set.of("hub", "token", "enroll", "state-dir", "allow").contains(name)) {
+            if (!Set.of("hub", "token", "token-file", "enroll", "state-dir", "allow").contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name);
             }
             values.put(name, args[++i]);
         }
         if (!values.containsKey("hub")) {
             throw new IllegalArgumentException("--hub is required");
+        }
+        if (values.containsKey("token-file")) {
+            if (values.containsKey("token")) {
+                throw new IllegalArgumentException("give --token or --token-file, not both");
+            }
+            values.put("token", readTokenFile(Path.of(values.get("token-file"))));
         }
         if (values.containsKey("token") && values.containsKey("enroll")) {
             throw new IllegalArgumentException("give --token or --enroll, not both");
@@ -59,6 +65,19 @@ public final class AgentMain {
         Path state = Path.of(values.getOrDefault("state-dir", System.getProperty("user.home") + "/.fleetwire-agent"));
         Set<String> allowed = values.containsKey("allow") ? list(values.get("allow")) : policyAllowList(state);
         return new Options(hub, values.get("token"), values.get("enroll"), state, allowed);
+    }
+
+    /** The first line of the file: keeps the token out of the process list ({@code ps} shows --token). */
+    private static String readTokenFile(Path file) {
+        try {
+            String token = java.nio.file.Files.readAllLines(file).stream().findFirst().orElse("").trim();
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("--token-file " + file + " is empty");
+            }
+            return token;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read --token-file " + file + ": " + e.getMessage());
+        }
     }
 
     private static Set<String> list(String csv) {
@@ -88,8 +107,10 @@ public final class AgentMain {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.println("""
-                    Usage: ./fleetwire agent --hub http://HOST:8080 (--token DEVICE_TOKEN | --enroll ENROLLMENT_TOKEN)
+                    Usage: ./fleetwire agent --hub http://HOST:8080 (--token DEVICE_TOKEN | --token-file FILE | --enroll ENROLLMENT_TOKEN)
                                              [--state-dir DIR] [--allow TYPE,...]
+
+                      --token-file a file whose first line is the device token (unlike --token, not visible in ps)
 
                       --enroll     register this machine (hostname, OS, sensors, fans) and keep the device token in
                                    the state directory; later starts need neither option

@@ -40,6 +40,21 @@ class AgentMainTest {
     }
 
     @Test
+    void theTokenCanComeFromAFile_soItIsNotInTheProcessList(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("token");
+        java.nio.file.Files.writeString(file, "fwd_from_file\n");
+        assertThat(AgentMain.parse(new String[]{"--hub", "http://h:1", "--token-file", file.toString()}).token())
+                .isEqualTo("fwd_from_file");
+        assertThatThrownBy(() -> AgentMain.parse(new String[]{"--hub", "http://h:1", "--token-file", file.toString(), "--token", "t"}))
+                .hasMessageContaining("not both");
+        assertThatThrownBy(() -> AgentMain.parse(new String[]{"--hub", "http://h:1", "--token-file", dir.resolve("none").toString()}))
+                .hasMessageContaining("cannot read --token-file");
+        java.nio.file.Files.writeString(file, "\n");
+        assertThatThrownBy(() -> AgentMain.parse(new String[]{"--hub", "http://h:1", "--token-file", file.toString()}))
+                .hasMessageContaining("is empty");
+    }
+
+    @Test
     void parse_refusesMissingOrUnknownOptions() {
         assertThatThrownBy(() -> AgentMain.parse(new String[]{"--token", "t"})).hasMessageContaining("--hub is required");
         assertThatThrownBy(() -> AgentMain.parse(new String[]{"--hub", "http://h:1", "--token", "t", "--enroll", "e"}))
