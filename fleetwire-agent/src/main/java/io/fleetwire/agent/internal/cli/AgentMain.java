@@ -84,12 +84,22 @@ public final class AgentMain {
         return allow == null ? DEFAULT_ALLOWED : list(allow);
     }
 
+    /** The entry point of the standalone jar ({@code java -jar fleetwire-agent.jar …}). */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
     /** Runs until stopped; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1 && args[0].equals("--version")) {
+            out.println("fleetwire-agent " + io.fleetwire.agent.internal.AgentVersion.VALUE);
+            return 0;
+        }
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.println("""
                     Usage: ./fleetwire agent --hub http://HOST:8080 (--token DEVICE_TOKEN | --enroll ENROLLMENT_TOKEN)
                                              [--state-dir DIR] [--allow TYPE,...]
+                   ./fleetwire agent --version
 
                       --enroll     register this machine (hostname, OS, sensors, fans) and keep the device token in
                                    the state directory; later starts need neither option
