@@ -28,7 +28,7 @@ public final class AgentMain {
 
     /** Parsed options, or the reason they are wrong. */
     /** {@code token} or {@code enroll} may be null (not both, unless a token was kept from an enrollment). */
-    record Options(URI hub, String token, String enroll, Path stateDir, Set<String> allowed) {
+    record Options(URI hub, String token, String enroll, Path stateDir, Set<String> allowed, Path installDir) {
     }
 
     static Options parse(String[] args) {
@@ -39,7 +39,7 @@ public final class AgentMain {
                 throw new IllegalArgumentException("expected --option value pairs, got '" + a + "'");
             }
             String name = a.substring(2);
-            if (!Set.of("hub", "token", "enroll", "state-dir", "allow").contains(name)) {
+            if (!Set.of("hub", "token", "enroll", "state-dir", "allow", "install-dir").contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name);
             }
             values.put(name, args[++i]);
@@ -58,7 +58,8 @@ public final class AgentMain {
         }
         Path state = Path.of(values.getOrDefault("state-dir", System.getProperty("user.home") + "/.fleetwire-agent"));
         Set<String> allowed = values.containsKey("allow") ? list(values.get("allow")) : policyAllowList(state);
-        return new Options(hub, values.get("token"), values.get("enroll"), state, allowed);
+        Path install = values.containsKey("install-dir") ? Path.of(values.get("install-dir")) : null;
+        return new Options(hub, values.get("token"), values.get("enroll"), state, allowed, install);
     }
 
     private static Set<String> list(String csv) {
@@ -105,7 +106,9 @@ public final class AgentMain {
                                    the state directory; later starts need neither option
                       --state-dir  where started command ids and the hub's settings are kept (default ~/.fleetwire-agent)
                       --allow      command types this device runs; overrides allow= in <state dir>/policy.properties
-                                   (default: buzz,broadcast_message,lock,unlock)""");
+                                   (default: buzz,broadcast_message,lock,unlock)
+                      --install-dir  the layout made by packaging/linux/install.sh (the run script passes it);
+                                   without it software_update is refused""");
             return 0;
         }
         Options o;
@@ -119,9 +122,12 @@ public final class AgentMain {
         if (token == null) {
             try {
                 token = io.fleetwire.agent.internal.enroll.Enrollment.storedToken(o.stateDir()).orElse(null);
-                if (token == null && o.enroll() != null) {
+                // install.sh --enroll leaves the enrollment token in the state dir for the first start.
+                String enroll = o.enroll() != null ? o.enroll()
+                        : io.fleetwire.agent.internal.enroll.Enrollment.storedEnrollmentToken(o.stateDir()).orElse(null);
+                if (token == null && enroll != null) {
                     token = io.fleetwire.agent.internal.enroll.Enrollment.enroll(io.fleetwire.agent.internal.HubUris.http(o.hub()),
-                            o.enroll(), o.stateDir(),
+                            enroll, o.stateDir(),
                             io.fleetwire.agent.internal.telemetry.Hwmon.system(), LinuxHandlers.all().keySet());
                     out.println("agent: enrolled; the device token is kept in " + o.stateDir());
                 }
