@@ -49,6 +49,7 @@ public final class HubAgent implements AutoCloseable {
     private final Outbox outbox;
     private final TelemetrySource telemetrySource;
     private final io.fleetwire.agent.internal.poll.FallbackPoller poller;
+    private final io.fleetwire.agent.internal.update.SoftwareUpdate update;
 
     private HubAgent(Builder b) {
         this.outbox = b.memoryQueue > 0 ? new MemoryOutbox(b.memoryQueue)
@@ -61,8 +62,17 @@ public final class HubAgent implements AutoCloseable {
                 Duration.ofSeconds(60), Duration.ofSeconds(10)), runtime, b.listener,
                 new Backoff(b.backoffBase, b.backoffMax, new SecureRandom()));
         this.seen = new SeenCommands(b.stateDir.resolve("commands-started"), Clock.systemUTC());
-        this.runner = new CommandRunner(b.handlers, b.schemas, b.allowed, seen, b.commandTimeout, Clock.systemUTC(),
-                runtime::hubOffset, runtime::result);
+        runtime.agentVersion(b.version);
+        Map<String, CommandHandler> handlers = new HashMap<>(b.handlers);
+        this.update = b.installDir == null ? null : new io.fleetwire.agent.internal.update.SoftwareUpdate(
+                io.fleetwire.agent.internal.update.InstallLayout.open(b.installDir), b.stateDir, HubUris.http(b.hub), b.token,
+                b.version, b.restart, runtime::result, seen::done);
+        if (update != null) {
+            handlers.putIfAbsent("software_update", update::handle);
+            runtime.onWelcome(update::welcomed);
+        }
+        this.runner = new CommandRunner(handlers, b.schemas, b.allowed, seen, b.commandTimeout, Clock.systemUTC(),
+                runtime::hubOffset, runtime::result, update == null ? id -> false : update::owns);
         this.poller = new io.fleetwire.agent.internal.poll.FallbackPoller(new io.fleetwire.agent.internal.poll.FallbackPoller.Config(
                 HubUris.http(b.hub), b.token, b.fallbackAfter, b.pollInterval), connection::state, runner, outbox);
     }
@@ -73,6 +83,9 @@ public final class HubAgent implements AutoCloseable {
 
     /** Connects (in the background) and keeps connecting until {@link #close()}. */
     public void start() {
+        if (update != null) {
+            update.atStart();
+        }
         runner.reportUnfinished();
         runtime.start(connection, runner, telemetrySource);
         poller.start();
@@ -135,6 +148,9 @@ public final class HubAgent implements AutoCloseable {
         private int memoryQueue;
         private Duration fallbackAfter = Duration.ofSeconds(60);
         private Duration pollInterval = Duration.ofMinutes(5);
+        private String version = io.fleetwire.agent.internal.AgentVersion.VALUE;
+        private Path installDir;
+        private Runnable restart;
 
         private Builder() {
         }
@@ -249,11 +265,41 @@ public final class HubAgent implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The version this agent reports to the hub (its hello) and updates from (default: the
+         * Implementation-Version of the agent jar's manifest).
+         */
+        public Builder version(String version) {
+            String problem = io.fleetwire.agent.internal.update.Versions.problem(version);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            this.version = version;
+            return this;
+        }
+
+        /**
+         * Lets {@code software_update} commands replace this agent (docs/agent.md): {@code installDir}
+         * is a layout made by packaging/linux/install.sh ({@code versions/<version>/fleetwire-agent.jar},
+         * a {@code current} link). The new version is downloaded, checked, staged and made current, then
+         * {@code restart} is called: it must end this agent so that its supervisor starts the new
+         * version, which reports the command {@code succeeded} once the hub welcomes it. Without this,
+         * software_update is refused unless a handler is registered for it.
+         */
+        public Builder selfUpdate(Path installDir, Runnable restart) {
+            this.installDir = Objects.requireNonNull(installDir, "installDir");
+            this.restart = Objects.requireNonNull(restart, "restart");
+            return this;
+        }
+
         public HubAgent build() {
             if (hub == null || token == null || stateDir == null) {
                 throw new IllegalStateException("hub, token and stateDir are required");
             }
             HubUris.socket(hub);
+            if (installDir != null) {
+                io.fleetwire.agent.internal.update.InstallLayout.open(installDir);
+            }
             return new HubAgent(this);
         }
     }

@@ -59,6 +59,10 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     private Thread heartbeat;
     private Thread sampler;
     private io.fleetwire.agent.TelemetrySource telemetrySource;
+    /** The version sent in hello. */
+    private volatile String agentVersion = AgentVersion.VALUE;
+    /** Called (off the socket thread) after each welcome. */
+    private volatile Runnable welcomeListener = () -> { };
 
     public AgentRuntime(Outbox outbox, int replayPerSecond, Message.Settings initialSettings,
                         Consumer<Message.Settings> settingsSink) {
@@ -80,6 +84,16 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
             sampler = Thread.ofPlatform().name("fleetwire-telemetry").daemon().start(this::sampleLoop);
         }
         connection.start();
+    }
+
+    /** The version this agent reports in its hello (default: the jar's). Call before {@link #start}. */
+    public void agentVersion(String version) {
+        this.agentVersion = version;
+    }
+
+    /** Runs {@code listener} on the inbox thread after every welcome (e.g. to confirm a software update). */
+    public void onWelcome(Runnable listener) {
+        this.welcomeListener = listener;
     }
 
     /** Hub time minus local time, from the last welcome. */
@@ -142,7 +156,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     public void opened(java.net.http.WebSocket ws) {
         generation.incrementAndGet();
         connection.sendOn(ws, codec.encode(new Message.Hello(Message.PROTOCOL_VERSION, "fleetwire-agent",
-                AgentVersion.VALUE, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
+                agentVersion, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
         wake();
     }
 
@@ -165,6 +179,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
             case Message.Welcome w -> {
                 hubOffset = Duration.between(Instant.now(), w.serverTime());
                 applySettings(w.settings());
+                inbox.execute(guarded("welcome", welcomeListener));
             }
             // Both write to disk (the receipt to the outbox, the id to the run-once journal): off the socket thread, in order.
             // Claimed in the run-once journal first, then the receipt: a receipt never goes out for a

@@ -17,15 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** packaging/linux/install.sh and the run script it installs, on temp dirs (--no-systemd). */
-class InstallScriptTest {
+public class InstallScriptTest {
 
     static final Path SCRIPT = Path.of("../packaging/linux/install.sh").toAbsolutePath().normalize();
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-    record Run(int code, String out, String err) {
+    public record Run(int code, String out, String err) {
     }
 
-    static Run run(List<String> command) throws IOException, InterruptedException {
+    public static Run run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         var out = p.getInputStream();
         var err = p.getErrorStream();
@@ -46,7 +46,7 @@ class InstallScriptTest {
         }
     }
 
-    static Run install(Path prefix, Path state, Path jar, String... more) throws Exception {
+    public static Run install(Path prefix, Path state, Path jar, String... more) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString(), "--hub", "http://127.0.0.1:8080", "--prefix",
                 prefix.toString(), "--state-dir", state.toString(), "--jar", jar.toString(), "--java", JAVA, "--no-systemd"));
         cmd.addAll(List.of(more));

@@ -21,6 +21,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class AgentMain {
 
+    /** The exit code after a software update made a new version current: the supervisor starts it. */
+    public static final int EXIT_UPDATE = 75;
+
     static final Set<String> DEFAULT_ALLOWED = Set.of("buzz", "broadcast_message", "lock", "unlock");
 
     private AgentMain() {
@@ -142,6 +145,7 @@ public final class AgentMain {
             }
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger(-1);
         HubAgent.Builder b = HubAgent.builder().hub(o.hub()).token(token).stateDir(o.stateDir()).allowCommands(o.allowed())
                 .listener((from, to, why) -> {
                     out.println("agent: " + to + " (" + why + ")");
@@ -150,6 +154,14 @@ public final class AgentMain {
                     }
                 });
         LinuxHandlers.all().forEach(b::handler);
+        if (o.installDir() != null) {
+            b.selfUpdate(o.installDir(), () -> {
+                exitCode.compareAndSet(-1, EXIT_UPDATE);
+                stopped.countDown();
+            });
+        } else {
+            b.handler("software_update", io.fleetwire.agent.internal.update.SoftwareUpdate.NOT_INSTALLED);
+        }
         java.util.concurrent.atomic.AtomicReference<HubAgent> self = new java.util.concurrent.atomic.AtomicReference<>();
         io.fleetwire.agent.internal.handlers.FanControl fans = new io.fleetwire.agent.internal.handlers.FanControl(
                 java.nio.file.Path.of("/sys/class/hwmon"), java.time.Duration.ofMinutes(5),
@@ -194,6 +206,10 @@ public final class AgentMain {
         }
         agent.close();
         fans.close();
+        if (exitCode.get() == EXIT_UPDATE) {
+            out.println("agent: a new version is installed; exiting (" + EXIT_UPDATE + ") so that it starts");
+            return EXIT_UPDATE;
+        }
         return agent.state() == io.fleetwire.agent.ConnectionState.FAILED ? 1 : 0;
     }
 }
