@@ -190,6 +190,31 @@ public final class HubAgent implements AutoCloseable {
             return handler(type, handler);
         }
 
+        /**
+         * Adds a plug-in's command type (checked against its {@link CommandPlugin#paramsSchema} first).
+         * Throws IllegalArgumentException for a type name that is not valid or already has a handler.
+         */
+        public Builder plugin(CommandPlugin plugin) {
+            String type = plugin.type();
+            if (type == null || !type.matches("[a-z][a-z0-9_]{0,63}")) {
+                throw new IllegalArgumentException("plug-in " + plugin.getClass().getName() + " names the command type '" + type
+                        + "' (1-64 of a-z 0-9 _, starting with a letter)");
+            }
+            if (handlers.containsKey(type)) {
+                throw new IllegalArgumentException("plug-in " + plugin.getClass().getName() + ": '" + type + "' already has a handler");
+            }
+            com.fasterxml.jackson.databind.JsonNode schema = plugin.paramsSchema();
+            if (schema != null && !io.fleetwire.protocol.CommandTypes.isBuiltIn(type)) {
+                try {
+                    schemas.put(type, ParamsSchema.compile(schema));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("plug-in " + plugin.getClass().getName() + ": its params schema is not usable: "
+                            + e.getMessage());
+                }
+            }
+            return handler(type, plugin);
+        }
+
         /** The local allow-list: only these command types run here; others fail with a clear result. */
         public Builder allowCommands(Set<String> types) {
             this.allowed = Set.copyOf(types);

@@ -31,7 +31,7 @@ public final class AgentMain {
 
     /** Parsed options, or the reason they are wrong. */
     /** {@code token} or {@code enroll} may be null (not both, unless a token was kept from an enrollment). */
-    record Options(URI hub, String token, String enroll, Path stateDir, Set<String> allowed, Path installDir) {
+    record Options(URI hub, String token, String enroll, Path stateDir, Set<String> allowed, Path installDir, Path plugins) {
     }
 
     static Options parse(String[] args) {
@@ -42,7 +42,7 @@ public final class AgentMain {
                 throw new IllegalArgumentException("expected --option value pairs, got '" + a + "'");
             }
             String name = a.substring(2);
-            if (!Set.of("hub", "token", "enroll", "state-dir", "allow", "install-dir").contains(name)) {
+            if (!Set.of("hub", "token", "enroll", "state-dir", "allow", "install-dir", "plugins").contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name);
             }
             values.put(name, args[++i]);
@@ -62,7 +62,8 @@ public final class AgentMain {
         Path state = Path.of(values.getOrDefault("state-dir", System.getProperty("user.home") + "/.fleetwire-agent"));
         Set<String> allowed = values.containsKey("allow") ? list(values.get("allow")) : policyAllowList(state);
         Path install = values.containsKey("install-dir") ? Path.of(values.get("install-dir")) : null;
-        return new Options(hub, values.get("token"), values.get("enroll"), state, allowed, install);
+        Path plugins = values.containsKey("plugins") ? Path.of(values.get("plugins")) : state.resolve("plugins");
+        return new Options(hub, values.get("token"), values.get("enroll"), state, allowed, install, plugins);
     }
 
     private static Set<String> list(String csv) {
@@ -88,6 +89,20 @@ public final class AgentMain {
         return allow == null ? DEFAULT_ALLOWED : list(allow);
     }
 
+    /** Adds the plug-ins found on the classpath and in {@code dir}; a bad one is reported and left out. */
+    static void addPlugins(HubAgent.Builder b, Path dir, PrintStream out, PrintStream err) {
+        var found = io.fleetwire.agent.internal.plugin.PluginLoader.load(AgentMain.class.getClassLoader(), dir);
+        found.problems().forEach(p -> err.println("agent: plug-in not loaded: " + p));
+        for (io.fleetwire.agent.CommandPlugin p : found.plugins()) {
+            try {
+                b.plugin(p);
+                out.println("agent: plug-in " + p.getClass().getName() + " runs '" + p.type() + "' commands");
+            } catch (RuntimeException e) {
+                err.println("agent: plug-in not loaded: " + e.getMessage());
+            }
+        }
+    }
+
     /** The entry point of the standalone jar ({@code java -jar fleetwire-agent.jar …}). */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -111,7 +126,9 @@ public final class AgentMain {
                       --allow      command types this device runs; overrides allow= in <state dir>/policy.properties
                                    (default: buzz,broadcast_message,lock,unlock)
                       --install-dir  the layout made by packaging/linux/install.sh (the run script passes it);
-                                   without it software_update is refused""");
+                                   without it software_update is refused
+                      --plugins    a directory of plug-in jars (default <state dir>/plugins); their command types
+                                   run only when the allow-list names them""");
             return 0;
         }
         Options o;
@@ -184,6 +201,7 @@ public final class AgentMain {
                 }
             }
         });
+        addPlugins(b, o.plugins(), out, err);
         b.telemetry(new io.fleetwire.agent.internal.telemetry.SystemSampler(io.fleetwire.agent.internal.telemetry.Hwmon.system()));
         HubAgent agent;
         try {
