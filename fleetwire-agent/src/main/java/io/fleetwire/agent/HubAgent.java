@@ -52,6 +52,7 @@ public final class HubAgent implements AutoCloseable {
     /** Set in code on the builder: kept, instead of following the hub's setting of the same name. */
     private final boolean pinnedPollInterval;
     private final boolean pinnedQueueBudget;
+    private final io.fleetwire.agent.internal.update.SoftwareUpdate update;
 
     private HubAgent(Builder b) {
         this.outbox = b.memoryQueue > 0 ? new MemoryOutbox(b.memoryQueue)
@@ -66,8 +67,17 @@ public final class HubAgent implements AutoCloseable {
                 Duration.ofSeconds(60), Duration.ofSeconds(10)), runtime, b.listener,
                 new Backoff(b.backoffBase, b.backoffMax, new SecureRandom()));
         this.seen = new SeenCommands(b.stateDir.resolve("commands-started"), Clock.systemUTC());
-        this.runner = new CommandRunner(b.handlers, b.schemas, b.allowed, seen, b.commandTimeout, Clock.systemUTC(),
-                runtime::hubOffset, runtime::result);
+        runtime.agentVersion(b.version);
+        Map<String, CommandHandler> handlers = new HashMap<>(b.handlers);
+        this.update = b.installDir == null ? null : new io.fleetwire.agent.internal.update.SoftwareUpdate(
+                io.fleetwire.agent.internal.update.InstallLayout.open(b.installDir), b.stateDir, HubUris.http(b.hub), b.token,
+                b.version, b.restart, runtime::result, seen::done);
+        if (update != null) {
+            handlers.putIfAbsent("software_update", update::handle);
+            runtime.onWelcome(update::welcomed);
+        }
+        this.runner = new CommandRunner(handlers, b.schemas, b.allowed, seen, b.commandTimeout, Clock.systemUTC(),
+                runtime::hubOffset, runtime::result, update == null ? id -> false : update::owns);
         this.poller = new io.fleetwire.agent.internal.poll.FallbackPoller(new io.fleetwire.agent.internal.poll.FallbackPoller.Config(
                 HubUris.http(b.hub), b.token, b.fallbackAfter, b.pollInterval), connection::state, runner, outbox);
     }
@@ -78,6 +88,9 @@ public final class HubAgent implements AutoCloseable {
 
     /** Connects (in the background) and keeps connecting until {@link #close()}. */
     public void start() {
+        if (update != null) {
+            update.atStart();
+        }
         runner.reportUnfinished();
         runtime.followSettings(s -> {
             if (!pinnedPollInterval) {
@@ -150,6 +163,9 @@ public final class HubAgent implements AutoCloseable {
         private Duration pollInterval = Duration.ofMinutes(5);
         private boolean pinnedPollInterval;
         private boolean pinnedQueueBudget;
+        private String version = io.fleetwire.agent.internal.AgentVersion.VALUE;
+        private Path installDir;
+        private Runnable restart;
 
         private Builder() {
         }
@@ -187,6 +203,31 @@ public final class HubAgent implements AutoCloseable {
         public Builder handler(String type, com.fasterxml.jackson.databind.JsonNode schemaJson, CommandHandler handler) {
             schemas.put(type, ParamsSchema.compile(schemaJson));
             return handler(type, handler);
+        }
+
+        /**
+         * Adds a plug-in's command type (checked against its {@link CommandPlugin#paramsSchema} first).
+         * Throws IllegalArgumentException for a type name that is not valid or already has a handler.
+         */
+        public Builder plugin(CommandPlugin plugin) {
+            String type = plugin.type();
+            if (type == null || !type.matches("[a-z][a-z0-9_]{0,63}")) {
+                throw new IllegalArgumentException("plug-in " + plugin.getClass().getName() + " names the command type '" + type
+                        + "' (1-64 of a-z 0-9 _, starting with a letter)");
+            }
+            if (handlers.containsKey(type)) {
+                throw new IllegalArgumentException("plug-in " + plugin.getClass().getName() + ": '" + type + "' already has a handler");
+            }
+            com.fasterxml.jackson.databind.JsonNode schema = plugin.paramsSchema();
+            if (schema != null && !io.fleetwire.protocol.CommandTypes.isBuiltIn(type)) {
+                try {
+                    schemas.put(type, ParamsSchema.compile(schema));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("plug-in " + plugin.getClass().getName() + ": its params schema is not usable: "
+                            + e.getMessage());
+                }
+            }
+            return handler(type, plugin);
         }
 
         /** The local allow-list: only these command types run here; others fail with a clear result. */
@@ -268,11 +309,41 @@ public final class HubAgent implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The version this agent reports to the hub (its hello) and updates from (default: the
+         * Implementation-Version of the agent jar's manifest).
+         */
+        public Builder version(String version) {
+            String problem = io.fleetwire.agent.internal.update.Versions.problem(version);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            this.version = version;
+            return this;
+        }
+
+        /**
+         * Lets {@code software_update} commands replace this agent (docs/agent.md): {@code installDir}
+         * is a layout made by packaging/linux/install.sh ({@code versions/<version>/fleetwire-agent.jar},
+         * a {@code current} link). The new version is downloaded, checked, staged and made current, then
+         * {@code restart} is called: it must end this agent so that its supervisor starts the new
+         * version, which reports the command {@code succeeded} once the hub welcomes it. Without this,
+         * software_update is refused unless a handler is registered for it.
+         */
+        public Builder selfUpdate(Path installDir, Runnable restart) {
+            this.installDir = Objects.requireNonNull(installDir, "installDir");
+            this.restart = Objects.requireNonNull(restart, "restart");
+            return this;
+        }
+
         public HubAgent build() {
             if (hub == null || token == null || stateDir == null) {
                 throw new IllegalStateException("hub, token and stateDir are required");
             }
             HubUris.socket(hub);
+            if (installDir != null) {
+                io.fleetwire.agent.internal.update.InstallLayout.open(installDir);
+            }
             return new HubAgent(this);
         }
     }

@@ -63,6 +63,10 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     private Thread heartbeat;
     private Thread sampler;
     private io.fleetwire.agent.TelemetrySource telemetrySource;
+    /** The version sent in hello. */
+    private volatile String agentVersion = AgentVersion.VALUE;
+    /** Called (off the socket thread) after each welcome. */
+    private volatile Runnable welcomeListener = () -> { };
 
     public AgentRuntime(Outbox outbox, int replayPerSecond, Message.Settings initialSettings,
                         Consumer<Message.Settings> settingsSink) {
@@ -93,6 +97,16 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
         if (s != null) {
             follower.accept(s);
         }
+    }
+
+    /** The version this agent reports in its hello (default: the jar's). Call before {@link #start}. */
+    public void agentVersion(String version) {
+        this.agentVersion = version;
+    }
+
+    /** Runs {@code listener} on the inbox thread after every welcome (e.g. to confirm a software update). */
+    public void onWelcome(Runnable listener) {
+        this.welcomeListener = listener;
     }
 
     /** Hub time minus local time, from the last welcome. */
@@ -155,7 +169,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     public void opened(java.net.http.WebSocket ws) {
         generation.incrementAndGet();
         connection.sendOn(ws, codec.encode(new Message.Hello(Message.PROTOCOL_VERSION, "fleetwire-agent",
-                AgentVersion.VALUE, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
+                agentVersion, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
         wake();
     }
 
@@ -179,6 +193,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
                 hubOffset = Duration.between(Instant.now(), w.serverTime());
                 applySettings(w.settings());
                 reportApplied(w.settings());
+                inbox.execute(guarded("welcome", welcomeListener));
             }
             case Message.Config c -> {
                 applySettings(c.settings());

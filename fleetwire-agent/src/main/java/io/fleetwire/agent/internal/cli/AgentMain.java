@@ -21,6 +21,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class AgentMain {
 
+    /** The exit code after a software update made a new version current: the supervisor starts it. */
+    public static final int EXIT_UPDATE = 75;
+
     static final Set<String> DEFAULT_ALLOWED = Set.of("buzz", "broadcast_message", "lock", "unlock");
 
     private AgentMain() {
@@ -28,7 +31,7 @@ public final class AgentMain {
 
     /** Parsed options, or the reason they are wrong. */
     /** {@code token} or {@code enroll} may be null (not both, unless a token was kept from an enrollment). */
-    record Options(URI hub, String token, String enroll, Path stateDir, Set<String> allowed) {
+    record Options(URI hub, String token, String enroll, Path stateDir, Set<String> allowed, Path installDir, Path plugins) {
     }
 
     static Options parse(String[] args) {
@@ -39,7 +42,7 @@ public final class AgentMain {
                 throw new IllegalArgumentException("expected --option value pairs, got '" + a + "'");
             }
             String name = a.substring(2);
-            if (!Set.of("hub", "token", "token-file", "enroll", "state-dir", "allow").contains(name)) {
+            if (!Set.of("hub", "token", "token-file", "enroll", "state-dir", "allow", "install-dir", "plugins").contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name);
             }
             values.put(name, args[++i]);
@@ -64,7 +67,9 @@ public final class AgentMain {
         }
         Path state = Path.of(values.getOrDefault("state-dir", System.getProperty("user.home") + "/.fleetwire-agent"));
         Set<String> allowed = values.containsKey("allow") ? list(values.get("allow")) : policyAllowList(state);
-        return new Options(hub, values.get("token"), values.get("enroll"), state, allowed);
+        Path install = values.containsKey("install-dir") ? Path.of(values.get("install-dir")) : null;
+        Path plugins = values.containsKey("plugins") ? Path.of(values.get("plugins")) : state.resolve("plugins");
+        return new Options(hub, values.get("token"), values.get("enroll"), state, allowed, install, plugins);
     }
 
     /** The first line of the file: keeps the token out of the process list ({@code ps} shows --token). */
@@ -103,12 +108,36 @@ public final class AgentMain {
         return allow == null ? DEFAULT_ALLOWED : list(allow);
     }
 
+    /** Adds the plug-ins found on the classpath and in {@code dir}; a bad one is reported and left out. */
+    static void addPlugins(HubAgent.Builder b, Path dir, PrintStream out, PrintStream err) {
+        var found = io.fleetwire.agent.internal.plugin.PluginLoader.load(AgentMain.class.getClassLoader(), dir);
+        found.problems().forEach(p -> err.println("agent: plug-in not loaded: " + p));
+        for (io.fleetwire.agent.CommandPlugin p : found.plugins()) {
+            try {
+                b.plugin(p);
+                out.println("agent: plug-in " + p.getClass().getName() + " runs '" + p.type() + "' commands");
+            } catch (RuntimeException e) {
+                err.println("agent: plug-in not loaded: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The entry point of the standalone jar ({@code java -jar fleetwire-agent.jar …}). */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
     /** Runs until stopped; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 1 && args[0].equals("--version")) {
+            out.println("fleetwire-agent " + io.fleetwire.agent.internal.AgentVersion.VALUE);
+            return 0;
+        }
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             out.println("""
                     Usage: ./fleetwire agent --hub http://HOST:8080 (--token DEVICE_TOKEN | --token-file FILE | --enroll ENROLLMENT_TOKEN)
                                              [--state-dir DIR] [--allow TYPE,...]
+                   ./fleetwire agent --version
 
                       --token-file a file whose first line is the device token (unlike --token, not visible in ps)
 
@@ -116,7 +145,11 @@ public final class AgentMain {
                                    the state directory; later starts need neither option
                       --state-dir  where started command ids and the hub's settings are kept (default ~/.fleetwire-agent)
                       --allow      command types this device runs; overrides allow= in <state dir>/policy.properties
-                                   (default: buzz,broadcast_message,lock,unlock)""");
+                                   (default: buzz,broadcast_message,lock,unlock)
+                      --install-dir  the layout made by packaging/linux/install.sh (the run script passes it);
+                                   without it software_update is refused
+                      --plugins    a directory of plug-in jars (default <state dir>/plugins); their command types
+                                   run only when the allow-list names them""");
             return 0;
         }
         Options o;
@@ -130,9 +163,12 @@ public final class AgentMain {
         if (token == null) {
             try {
                 token = io.fleetwire.agent.internal.enroll.Enrollment.storedToken(o.stateDir()).orElse(null);
-                if (token == null && o.enroll() != null) {
+                // install.sh --enroll leaves the enrollment token in the state dir for the first start.
+                String enroll = o.enroll() != null ? o.enroll()
+                        : io.fleetwire.agent.internal.enroll.Enrollment.storedEnrollmentToken(o.stateDir()).orElse(null);
+                if (token == null && enroll != null) {
                     token = io.fleetwire.agent.internal.enroll.Enrollment.enroll(io.fleetwire.agent.internal.HubUris.http(o.hub()),
-                            o.enroll(), o.stateDir(),
+                            enroll, o.stateDir(),
                             io.fleetwire.agent.internal.telemetry.Hwmon.system(), LinuxHandlers.all().keySet());
                     out.println("agent: enrolled; the device token is kept in " + o.stateDir());
                 }
@@ -147,6 +183,7 @@ public final class AgentMain {
             }
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger(-1);
         HubAgent.Builder b = HubAgent.builder().hub(o.hub()).token(token).stateDir(o.stateDir()).allowCommands(o.allowed())
                 .listener((from, to, why) -> {
                     out.println("agent: " + to + " (" + why + ")");
@@ -155,6 +192,14 @@ public final class AgentMain {
                     }
                 });
         LinuxHandlers.all().forEach(b::handler);
+        if (o.installDir() != null) {
+            b.selfUpdate(o.installDir(), () -> {
+                exitCode.compareAndSet(-1, EXIT_UPDATE);
+                stopped.countDown();
+            });
+        } else {
+            b.handler("software_update", io.fleetwire.agent.internal.update.SoftwareUpdate.NOT_INSTALLED);
+        }
         java.util.concurrent.atomic.AtomicReference<HubAgent> self = new java.util.concurrent.atomic.AtomicReference<>();
         io.fleetwire.agent.internal.handlers.FanControl fans = new io.fleetwire.agent.internal.handlers.FanControl(
                 java.nio.file.Path.of("/sys/class/hwmon"), java.time.Duration.ofMinutes(5),
@@ -177,6 +222,7 @@ public final class AgentMain {
                 }
             }
         });
+        addPlugins(b, o.plugins(), out, err);
         b.telemetry(new io.fleetwire.agent.internal.telemetry.SystemSampler(io.fleetwire.agent.internal.telemetry.Hwmon.system()));
         HubAgent agent;
         try {
@@ -199,6 +245,10 @@ public final class AgentMain {
         }
         agent.close();
         fans.close();
+        if (exitCode.get() == EXIT_UPDATE) {
+            out.println("agent: a new version is installed; exiting (" + EXIT_UPDATE + ") so that it starts");
+            return EXIT_UPDATE;
+        }
         return agent.state() == io.fleetwire.agent.ConnectionState.FAILED ? 1 : 0;
     }
 }

@@ -42,6 +42,8 @@ public final class CommandRunner implements AutoCloseable {
     private final Clock clock;
     private final Supplier<Duration> hubOffset;
     private final BiConsumer<CommandId, CommandOutcome> results;
+    /** Commands whose result another part reports (a software_update held by its update marker). */
+    private final java.util.function.Predicate<CommandId> reportedElsewhere;
     private final BlockingQueue<CommandRequest> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Set<CommandId> cancelled = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread worker;
@@ -54,6 +56,17 @@ public final class CommandRunner implements AutoCloseable {
     public CommandRunner(Map<String, CommandHandler> handlers, Map<String, ParamsSchema> customSchemas, Set<String> allowed,
                          SeenCommands seen, Duration timeout, Clock clock, Supplier<Duration> hubOffset,
                          BiConsumer<CommandId, CommandOutcome> results) {
+        this(handlers, customSchemas, allowed, seen, timeout, clock, hubOffset, results, id -> false);
+    }
+
+    /**
+     * @param reportedElsewhere true for a command whose outcome this runner must neither report nor
+     *                          mark done, whatever happens to it here (the next agent run reports it)
+     */
+    public CommandRunner(Map<String, CommandHandler> handlers, Map<String, ParamsSchema> customSchemas, Set<String> allowed,
+                         SeenCommands seen, Duration timeout, Clock clock, Supplier<Duration> hubOffset,
+                         BiConsumer<CommandId, CommandOutcome> results, java.util.function.Predicate<CommandId> reportedElsewhere) {
+        this.reportedElsewhere = reportedElsewhere;
         this.handlers = Map.copyOf(handlers);
         this.customSchemas = Map.copyOf(customSchemas);
         this.allowed = allowed == null ? null : Set.copyOf(allowed);
@@ -141,6 +154,10 @@ public final class CommandRunner implements AutoCloseable {
 
     /** Hands the outcome on (null: none to report), then marks the id done in the journal. */
     private void finish(CommandId id, CommandOutcome outcome) {
+        if (reportedElsewhere.test(id)) {
+            log.info("Command {}: its result is reported by the next run of the agent", id);
+            return;
+        }
         if (outcome != null) {
             results.accept(id, outcome);
         }
@@ -149,10 +166,14 @@ public final class CommandRunner implements AutoCloseable {
 
     /**
      * Commands started by an earlier run of the agent that never finished (it stopped or crashed
-     * mid-way): each gets a failed result, so the hub need not wait for its result timeout.
+     * mid-way): each gets a failed result, so the hub need not wait for its result timeout. Those
+     * reported elsewhere (a software_update waiting for its new version's confirmation) are left alone.
      */
     public void reportUnfinished() {
         for (CommandId id : seen.unfinished()) {
+            if (reportedElsewhere.test(id)) {
+                continue;
+            }
             log.warn("Command {} was started before the agent stopped and did not finish; reporting it failed", id);
             finish(id, CommandOutcome.failed("the agent stopped before the command finished; it may have run partly"));
         }

@@ -34,6 +34,8 @@ public final class Enrollment {
 
     static final String TOKEN_FILE = "device-token";
     static final String AGENT_ID_FILE = "agent-id";
+    /** Left by packaging/linux/install.sh --enroll for the first start; removed once enrolled. */
+    static final String ENROLLMENT_TOKEN_FILE = "enrollment-token";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Enrollment() {
@@ -42,6 +44,16 @@ public final class Enrollment {
     /** The device token kept from an earlier enrollment, if any. */
     public static Optional<String> storedToken(Path stateDir) {
         Path f = stateDir.resolve(TOKEN_FILE);
+        try {
+            return Files.exists(f) ? Optional.of(Files.readString(f).strip()).filter(s -> !s.isEmpty()) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
+        }
+    }
+
+    /** The enrollment token that install.sh left for the first start, if any. */
+    public static Optional<String> storedEnrollmentToken(Path stateDir) {
+        Path f = stateDir.resolve(ENROLLMENT_TOKEN_FILE);
         try {
             return Files.exists(f) ? Optional.of(Files.readString(f).strip()).filter(s -> !s.isEmpty()) : Optional.empty();
         } catch (IOException e) {
@@ -102,6 +114,11 @@ public final class Enrollment {
             throw new EnrollmentException("the hub's answer carries no device token");
         }
         write(stateDir.resolve(TOKEN_FILE), token);
+        try {
+            Files.deleteIfExists(stateDir.resolve(ENROLLMENT_TOKEN_FILE));
+        } catch (IOException e) {
+            // harmless: the device token is kept, so the enrollment token is not used again
+        }
         return token;
     }
 

@@ -12,14 +12,14 @@ import java.nio.file.StandardOpenOption;
  * A FileChannel is closed by an interrupt; the interrupt status is set aside during the call and the
  * sync retried if an interrupt arrives in the middle, so an interrupted appender cannot fail it.
  */
-final class DirectorySync {
+public final class DirectorySync {
 
     private static final boolean SUPPORTED = !System.getProperty("os.name", "").startsWith("Windows");
 
     private DirectorySync() {
     }
 
-    static void sync(Path directory) throws IOException {
+    public static void sync(Path directory) throws IOException {
         if (!SUPPORTED) {
             return;
         }

@@ -74,4 +74,12 @@ class AgentMainTest {
                 new PrintStream(err))).isEqualTo(2);
         assertThat(err.toString()).contains("http(s)://");
     }
+
+    @Test
+    void version_printsTheAgentsOwnVersion() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(AgentMain.run(new String[]{"--version"}, new PrintStream(out), new PrintStream(new ByteArrayOutputStream())))
+                .isZero();
+        assertThat(out.toString().strip()).isEqualTo("fleetwire-agent " + io.fleetwire.agent.internal.AgentVersion.VALUE);
+    }
 }
