@@ -79,7 +79,8 @@ public final class SimDevices {
         }
         if (adminToken == null || adminToken.isBlank()) {
             throw new SetupException(stateFile + " holds " + state.devices.size() + " devices and " + count
-                    + " are needed: creating the others needs the hub's admin token (--admin-token or FLEETWIRE_ADMIN_TOKEN)");
+                    + " are needed: creating the others needs the hub's admin token (--admin-token or FLEETWIRE_ADMIN_TOKEN;"
+                    + " the hub printed it on its first start, and its data directory keeps only the token's SHA-256)");
         }
         try {
             create(hub, adminToken, state, count, progress);
