@@ -29,7 +29,7 @@ import java.util.function.BooleanSupplier;
  * What each device does (docs/protocol.md): waits for the hub's {@code welcome}, sends {@code hello} with
  * its sensors, fans and commands, then one {@code telemetry} message (one sample, {@link TelemetryGenerator})
  * per interval, starting at a random phase so devices do not fire together. Every seq'd message is kept until
- * the hub acks it and re-sent after a reconnect (or a retryable error, or 20 s without an ack), so nothing is
+ * the hub acks it and re-sent after a reconnect (or, with backoff, a retryable error; or after 60 s without any ack), so nothing is
  * lost. JSON pings are answered, WebSocket pings by the framing layer. Commands are acknowledged at once and
  * answered through the agent library's {@link io.fleetwire.agent.CommandHandler} contract; a
  * {@code command_cancel} before the run stops it. A lost socket reconnects with jittered exponential backoff;

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One simulated device: its socket's life (connect through the fleet's gate, welcome, hello, reconnect
  * with jittered backoff), its telemetry timer, the messages waiting for an ack (re-sent after a reconnect,
- * a retryable error, or when no ack came for {@value #STALE_SECONDS} s), and its commands
+ * a retryable error with backoff, or when no ack at all came for {@value #STALE_SECONDS} s), and its commands
  * ({@link DeviceCommands}). Every method runs on the device's event loop, except {@link #start},
  * {@link #drop} and {@link #close}, which hop onto it.
  */
@@ -36,8 +36,15 @@ public final class DeviceSession {
     /** Frames re-sent at once after a connect, then this many per second (the hub's default rate is 20/s). */
     private static final int DRAIN_FIRST = 40;
     private static final int DRAIN_PER_SECOND = 15;
-    /** A message sent on this socket without an ack for this long is sent again (e.g. after an un-referenced rate_limited). */
-    private static final int STALE_SECONDS = 20;
+    /**
+     * When no ack at all came on this socket for this long, messages sent on it that long ago are sent again
+     * (a {@code rate_limited} error names no seq, so its message is otherwise never re-sent). Not sooner: a hub
+     * that is slow but acking still holds them, and re-sending would only add load.
+     */
+    private static final int STALE_SECONDS = 60;
+    /** Retryable errors ({@code overloaded}, …): re-send after a delay doubling from 1 s to 30 s, reset by an ack. */
+    private static final long RETRY_MIN_MILLIS = 1_000;
+    private static final long RETRY_MAX_MILLIS = 30_000;
 
     enum Kind { TELEMETRY, COMMAND_ACK, COMMAND_RESULT }
 
@@ -81,6 +88,8 @@ public final class DeviceSession {
     private boolean drainScheduled;
     private long seq;
     private long lastReadNanos;
+    private long lastAckNanos;
+    private long retryMillis = RETRY_MIN_MILLIS;
     private long hubOffsetMillis;
     private Message.Settings settings;
     private ScheduledFuture<?> tick;
@@ -277,6 +286,7 @@ public final class DeviceSession {
         }
         open = true;
         backoffAttempt = 0;
+        lastAckNanos = System.nanoTime();
         counters.connected.incrementAndGet();
         if (everWelcomed) {
             counters.reconnects.increment();
@@ -294,6 +304,8 @@ public final class DeviceSession {
     private void onAck(long ackSeq) {
         Outgoing o = unacked.remove(ackSeq);
         long now = System.nanoTime();
+        lastAckNanos = now;
+        retryMillis = RETRY_MIN_MILLIS;
         if (o == null) {
             counters.duplicateAcks.increment();
             return;
@@ -317,7 +329,8 @@ public final class DeviceSession {
             if (o != null) {
                 o.sentOn = -1;
             }
-            scheduleDrain(1_000 + jitter.nextLong(1_000));
+            scheduleDrain(retryMillis / 2 + jitter.nextLong(retryMillis / 2 + 1));
+            retryMillis = Math.min(RETRY_MAX_MILLIS, retryMillis * 2);
             return;
         }
         fleet.warn("Device {}: the hub refused {} seq {}: {} {}", device.name(), e.refType(), e.refSeq(),
@@ -370,9 +383,13 @@ public final class DeviceSession {
     }
 
     private void resendStale(long now) {
+        long stale = TimeUnit.SECONDS.toNanos(STALE_SECONDS);
+        if (unacked.isEmpty() || now - lastAckNanos < stale) {
+            return;
+        }
         boolean any = false;
         for (Outgoing o : unacked.values()) {
-            if (o.sentOn == connection && now - o.sentAtNanos > TimeUnit.SECONDS.toNanos(STALE_SECONDS)) {
+            if (o.sentOn == connection && now - o.sentAtNanos > stale) {
                 o.sentOn = -1;
                 any = true;
             }
