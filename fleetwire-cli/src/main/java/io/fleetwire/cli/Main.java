@@ -40,7 +40,7 @@ public final class Main {
                 yield code == 0 ? -1 : code;
             }
             case "agent" -> io.fleetwire.agent.internal.cli.AgentMain.run(rest, out, err);
-            case "sim" -> notYet(err, "sim", 5);
+            case "sim" -> io.fleetwire.sim.cli.SimMain.run(rest, out, err);
             case "bench" -> notYet(err, "bench", 5);
             case "admin" -> notYet(err, "admin", 2);
             case "test" -> {
@@ -67,7 +67,7 @@ public final class Main {
                 Subcommands:
                   hub      Start the hub (embedded PostgreSQL unless FLEETWIRE_DB_URL is set)
                   agent    Run the device agent on this machine (--hub URL --token TOKEN; early: issue #4)
-                  sim      Simulate a fleet of devices against a hub        (not yet: issue #5)
+                  sim      Simulate a fleet of devices against a hub from one process (--devices N; see sim --help)
                   bench    Run the benchmark suite                          (not yet: issue #5)
                   admin    Administrative commands                          (not yet)
                   test     Build and run the whole test suite (handled by the launcher; args go to Maven)
