@@ -110,7 +110,7 @@ public final class Hub implements AutoCloseable {
         AuditLog audit = new AuditLog(pool);
         DeviceRepository devices = new DeviceRepository(pool);
         PresenceRegistry presence = new PresenceRegistry(pool, devices, events);
-        TelemetryService telemetry = new TelemetryService(vertx, pool, codec, metrics, config.telemetryQueue(),
+        TelemetryService telemetry = new TelemetryService(vertx, pool, database.telemetryPool(), codec, metrics, config.telemetryQueue(),
                 config.telemetryBatch(), config.retentionDays(), Clock.systemUTC());
         await(telemetry.start(), TimeUnit.SECONDS.toMillis(60));
         int reset = await(presence.resetAfterRestart(), TimeUnit.SECONDS.toMillis(60));

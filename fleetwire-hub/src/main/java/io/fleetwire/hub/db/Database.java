@@ -18,12 +18,17 @@ public final class Database implements AutoCloseable {
     private final EmbeddedDatabase embedded;
     private final DbUrl url;
     private final Pool pool;
+    private final Pool telemetryPool;
 
-    private Database(EmbeddedDatabase embedded, DbUrl url, Pool pool) {
+    private Database(EmbeddedDatabase embedded, DbUrl url, Pool pool, Pool telemetryPool) {
         this.embedded = embedded;
         this.url = url;
         this.pool = pool;
+        this.telemetryPool = telemetryPool;
     }
+
+    /** Connections kept for the telemetry writer's transactions (its in-flight limit). */
+    public static final int TELEMETRY_CONNECTIONS = 2;
 
     /** Blocking: starts the embedded server if needed and migrates the schema. */
     public static Database open(Vertx vertx, Optional<String> externalUrl, Path dataDir, int poolSize) {
@@ -52,7 +57,14 @@ public final class Database implements AutoCloseable {
                     .connectingTo(connect)
                     .using(vertx)
                     .build();
-            return new Database(embedded, url, pool);
+            // Telemetry commits get connections of their own: a connect storm's presence writes queue
+            // in the main pool and must not hold acknowledgements back (seen: 8 s for the first commit).
+            Pool telemetryPool = PgBuilder.pool()
+                    .with(new PoolOptions().setMaxSize(TELEMETRY_CONNECTIONS).setMaxWaitQueueSize(1_000))
+                    .connectingTo(connect)
+                    .using(vertx)
+                    .build();
+            return new Database(embedded, url, pool, telemetryPool);
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -63,6 +75,11 @@ public final class Database implements AutoCloseable {
 
     public Pool pool() {
         return pool;
+    }
+
+    /** The telemetry writer's own pool ({@value #TELEMETRY_CONNECTIONS} connections). */
+    public Pool telemetryPool() {
+        return telemetryPool;
     }
 
     public DbUrl url() {
@@ -77,6 +94,7 @@ public final class Database implements AutoCloseable {
     public void close() {
         try {
             pool.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            telemetryPool.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             // closing anyway
         }

@@ -34,10 +34,11 @@ public final class TelemetryService {
     private final MessageCodec codec;
     private final HubMetrics metrics;
 
-    public TelemetryService(Vertx vertx, Pool pool, MessageCodec codec, HubMetrics metrics, int queueCapacity,
+    /** {@code writerPool}: connections for the writer's transactions only; {@code pool} serves reads and upkeep. */
+    public TelemetryService(Vertx vertx, Pool pool, Pool writerPool, MessageCodec codec, HubMetrics metrics, int queueCapacity,
                             int batch, int retentionDays, Clock clock) {
         this.repository = new TelemetryRepository(pool);
-        this.writer = new TelemetryWriter(vertx, pool, repository, new MetricSetRegistry(pool), metrics,
+        this.writer = new TelemetryWriter(vertx, writerPool, repository, new MetricSetRegistry(writerPool), metrics,
                 queueCapacity, batch);
         this.partitions = new PartitionMaintainer(vertx, pool, retentionDays, clock);
         this.codec = codec;
