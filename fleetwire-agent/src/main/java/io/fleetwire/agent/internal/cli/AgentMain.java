@@ -156,7 +156,7 @@ public final class AgentMain {
                 }
             }
         });
-        b.telemetry(new io.fleetwire.agent.internal.telemetry.SystemSampler(io.fleetwire.agent.internal.telemetry.Hwmon.system()));
+        b.telemetry(io.fleetwire.agent.internal.telemetry.SystemSampler.forThisMachine(io.fleetwire.agent.internal.telemetry.Hwmon.system()));
         HubAgent agent;
         try {
             agent = b.build();
