@@ -25,8 +25,28 @@ fi
 . "$CONF"
 : "${JAVA:?agent.conf sets no JAVA}" "${FLEETWIRE_HUB:?agent.conf sets no FLEETWIRE_HUB}" \
   "${FLEETWIRE_STATE_DIR:?agent.conf sets no FLEETWIRE_STATE_DIR}"
-# The lean options of ./fleetwire agent (docs/benchmarks.md); FLEETWIRE_JAVA_OPTS replaces them.
-DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=48m -XX:CICompilerCount=1"
+# The lean options of ./fleetwire agent (docs/benchmarks.md), from the same file the launcher reads
+# (fleetwire-agent/agent.jvm-options, installed as <prefix>/agent.jvm-options): one option a line,
+# "NN: option" only on JDK NN or newer. FLEETWIRE_JAVA_OPTS replaces them.
+jvm_options() {
+  local file="$PREFIX/agent.jvm-options" major line
+  if [[ ! -r "$file" ]]; then
+    echo "fleetwire-agent: $file is missing; running with the JVM's default options" >&2
+    return 0
+  fi
+  major="$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -1)"
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    line="${line%%#*}"; line="${line#"${line%%[![:space:]]*}"}"; line="${line%"${line##*[![:space:]]}"}"
+    [[ -z "$line" ]] && continue
+    if [[ "$line" =~ ^([0-9]+):[[:space:]]*(.+)$ ]]; then
+      [[ -n "$major" && "$major" -ge "${BASH_REMATCH[1]}" ]] && printf '%s\n' "${BASH_REMATCH[2]}"
+    else
+      printf '%s\n' "$line"
+    fi
+  done <"$file"
+  return 0
+}
+DEFAULT_JAVA_OPTS="$(jvm_options | tr '\n' ' ')"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
 marker_get() {  # marker_get KEY: the value of KEY= in the marker, or nothing

@@ -95,6 +95,13 @@ VERSION="$("$JAVA_BIN" -jar "$JAR" --version 2>/dev/null | sed -n 's/^fleetwire-
 [[ -n "$VERSION" ]] || fail "$JAR is not a Fleetwire agent jar ('java -jar $JAR --version' does not name a version)"
 [[ "$VERSION" =~ ^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$ ]] || fail "$JAR names an unusable version '$VERSION'"
 
+# The agent's JVM options (the launcher's too): beside this script in a release bundle, else the repository's.
+OPTIONS=""
+for c in "$HERE/agent.jvm-options" "$HERE/../../fleetwire-agent/agent.jvm-options"; do
+  [[ -f "$c" ]] && { OPTIONS="$c"; break; }
+done
+[[ -n "$OPTIONS" ]] || fail "no agent.jvm-options beside $0 or in the repository"
+
 # Writes a file only when its content changes: through a temp file, then one rename.
 put() {  # put MODE DEST (content on stdin)
   local tmp; tmp="$(mktemp "$2.install.XXXXXX")"
@@ -107,6 +114,7 @@ changed=()
 mkdir -p "$PREFIX/versions/$VERSION" "$PREFIX/bin"
 put 0644 "$PREFIX/versions/$VERSION/fleetwire-agent.jar" <"$JAR" && changed+=("versions/$VERSION/fleetwire-agent.jar")
 put 0755 "$PREFIX/bin/fleetwire-agent" <"$HERE/fleetwire-agent.sh" && changed+=("bin/fleetwire-agent")
+put 0644 "$PREFIX/agent.jvm-options" <"$OPTIONS" && changed+=("agent.jvm-options")
 if [[ "$(readlink "$PREFIX/current" 2>/dev/null || true)" != "versions/$VERSION" ]]; then
   ln -sfn "versions/$VERSION" "$PREFIX/.current.install.$$"
   mv -Tf "$PREFIX/.current.install.$$" "$PREFIX/current"

@@ -157,7 +157,7 @@ class HubAgentTest {
     @Test
     void realTelemetryFromThisMachine_arrivesAtTheHubAtTheHubsInterval(@TempDir Path state) {
         TestHub.DeviceHandle device = HUB.hub().createDevice("agent-sampler");
-        try (HubAgent agent = agent(device, state).telemetry(new io.fleetwire.agent.internal.telemetry.SystemSampler(
+        try (HubAgent agent = agent(device, state).telemetry(io.fleetwire.agent.internal.telemetry.SystemSampler.forThisMachine(
                 new io.fleetwire.agent.internal.telemetry.Hwmon(state.resolve("no-hwmon")))).build()) {
             agent.start();
             Await.until("samples with cpu.usage stored", Duration.ofSeconds(20), () -> TestDatabase.queryLong(HUB.hub().dbUrl(),

@@ -80,8 +80,12 @@ public class InstallScriptTest {
         assertThat(Files.getLastModifiedTime(prefix.resolve("versions/1.0.0/fleetwire-agent.jar"))).isEqualTo(jarTime);
         assertThat(Files.readString(state.resolve("policy.properties"))).as("the local policy is the owner's").isEqualTo("allow=lock\n");
         try (var files = Files.list(prefix)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("versions", "current", "bin", "agent.conf");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("versions", "current", "bin", "agent.conf", "agent.jvm-options");
         }
+        // The run script uses the launcher's JVM options, from the one file both read.
+        assertThat(Files.readString(prefix.resolve("agent.jvm-options")))
+                .isEqualTo(Files.readString(Path.of("agent.jvm-options")));
     }
 
     @Test

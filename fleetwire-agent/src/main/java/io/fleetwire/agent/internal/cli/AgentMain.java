@@ -223,7 +223,7 @@ public final class AgentMain {
             }
         });
         addPlugins(b, o.plugins(), out, err);
-        b.telemetry(new io.fleetwire.agent.internal.telemetry.SystemSampler(io.fleetwire.agent.internal.telemetry.Hwmon.system()));
+        b.telemetry(io.fleetwire.agent.internal.telemetry.SystemSampler.forThisMachine(io.fleetwire.agent.internal.telemetry.Hwmon.system()));
         HubAgent agent;
         try {
             agent = b.build();

@@ -1,150 +1,51 @@
 package io.fleetwire.agent.internal.telemetry;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetwire.agent.TelemetrySource;
-import io.fleetwire.protocol.Message;
-import oshi.SystemInfo;
-import oshi.hardware.CentralProcessor;
-import oshi.hardware.GlobalMemory;
-import oshi.hardware.NetworkIF;
-import oshi.hardware.PowerSource;
-import oshi.software.os.FileSystem;
-import oshi.software.os.OSFileStore;
-import oshi.software.os.OSProcess;
-import oshi.software.os.OperatingSystem;
 
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * This machine's state as one {@link Message.Sample}: CPU and memory use, load, uptime, network
- * throughput per interface, disk use, battery, the top processes, and hwmon temperatures and fans
- * (seeds 000, 001 and 003). CPU use and throughput are deltas since the previous sample, so the
- * first sample has none. The process list, the costliest part, is taken every
- * {@link #PROCESS_EVERY}th sample. Not thread-safe: the agent's telemetry thread owns it.
+ * This machine's state as one {@link io.fleetwire.protocol.Message.Sample} (seeds 000, 001, 003).
+ * The same fields, names and units on every OS:
+ * <ul>
+ *   <li>metrics {@code cpu.usage} (%, busy share of all CPUs since the previous sample: all ticks but
+ *       idle and iowait), {@code load.1m/5m/15m}, {@code memory.used_percent},
+ *       {@code memory.available_bytes}, {@code uptime.seconds} (of the machine),
+ *       {@code net.<iface>.rx_bytes_per_s}/{@code tx_bytes_per_s} (since the previous sample),
+ *       {@code disk.root.used_percent}, {@code battery.level} (%);</li>
+ *   <li>system health {@code cpuUsage}, {@code memoryUsage} (%), {@code agentUptime} (s);</li>
+ *   <li>details {@code network} [{iface, rxBytes, txBytes, up, ipv4[]}] (interfaces that are not
+ *       loopback and have a hardware address), {@code disks} [{mount, totalBytes, usedPercent}] (local,
+ *       non-pseudo file systems, as OSHI chooses them), {@code battery} {level, charging, cycles, name},
+ *       {@code processes} [{pid, name, cpuPercent, rssBytes}]: the {@value #TOP_PROCESSES} with the
+ *       highest CPU share over their lifetime, every {@value #PROCESS_EVERY}th sample (the first included);</li>
+ *   <li>hwmon sensors and fans ({@link Hwmon}).</li>
+ * </ul>
+ * The first sample has no CPU use and no throughput (no previous one).
  */
-public final class SystemSampler implements TelemetrySource {
+public final class SystemSampler {
 
     static final int PROCESS_EVERY = 10;
-    private static final int TOP_PROCESSES = 5;
+    static final int TOP_PROCESSES = 5;
 
-    private final SystemInfo system = new SystemInfo();
-    private final CentralProcessor cpu = system.getHardware().getProcessor();
-    private final GlobalMemory memory = system.getHardware().getMemory();
-    private final OperatingSystem os = system.getOperatingSystem();
-    private final Hwmon hwmon;
-    private final long startedNanos = System.nanoTime();
-    private long[] previousTicks;
-    private final Map<String, long[]> previousNet = new HashMap<>();
-    private long previousNanos;
-    private int count;
-
-    public SystemSampler(Hwmon hwmon) {
-        this.hwmon = hwmon;
+    private SystemSampler() {
     }
 
-    @Override
-    public Message.Sample sample() {
-        long now = System.nanoTime();
-        double seconds = previousNanos == 0 ? 0 : (now - previousNanos) / 1e9;
-        previousNanos = now;
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        Map<String, Double> health = new LinkedHashMap<>();
-        ObjectNode details = JsonNodeFactory.instance.objectNode();
-
-        long[] ticks = cpu.getSystemCpuLoadTicks();
-        if (previousTicks != null) {
-            double usage = Math.max(0, cpu.getSystemCpuLoadBetweenTicks(previousTicks)) * 100;
-            metrics.put("cpu.usage", round(usage));
-            health.put("cpuUsage", round(usage));
+    /** Reads {@code /proc} and {@code /sys} directly on Linux (far cheaper than OSHI), OSHI elsewhere. */
+    public static TelemetrySource forThisMachine(Hwmon hwmon) {
+        if (Files.isReadable(Path.of("/proc/stat")) && Files.isReadable(Path.of("/proc/self/stat"))) {
+            return new LinuxSampler(Path.of("/proc"), Path.of("/sys"), hwmon);
         }
-        previousTicks = ticks;
-        double[] load = cpu.getSystemLoadAverage(3);
-        if (load[0] >= 0) {
-            metrics.put("load.1m", round(load[0]));
-            metrics.put("load.5m", round(load[1]));
-            metrics.put("load.15m", round(load[2]));
-        }
-        long total = memory.getTotal();
-        double memUsed = total == 0 ? 0 : (total - memory.getAvailable()) * 100.0 / total;
-        metrics.put("memory.used_percent", round(memUsed));
-        metrics.put("memory.available_bytes", (double) memory.getAvailable());
-        health.put("memoryUsage", round(memUsed));
-        metrics.put("uptime.seconds", (double) os.getSystemUptime());
-        health.put("agentUptime", (double) ((now - startedNanos) / 1_000_000_000L));
-
-        network(metrics, details, seconds);
-        disks(metrics, details);
-        battery(metrics, details);
-        if (count++ % PROCESS_EVERY == 0) {
-            processes(details);
-        }
-        return new Message.Sample(Instant.now(), metrics, hwmon.sensors(), hwmon.fans(), health, details);
+        return new OshiSampler(hwmon);
     }
 
-    private void network(Map<String, Double> metrics, ObjectNode details, double seconds) {
-        ArrayNode list = details.putArray("network");
-        for (NetworkIF nif : system.getHardware().getNetworkIFs()) {
-            nif.updateAttributes();
-            String name = Hwmon.sanitize(nif.getName());
-            long rx = nif.getBytesRecv();
-            long tx = nif.getBytesSent();
-            ObjectNode n = list.addObject().put("iface", nif.getName()).put("rxBytes", rx).put("txBytes", tx)
-                    .put("up", nif.getIfOperStatus() == NetworkIF.IfOperStatus.UP);
-            ArrayNode v4 = n.putArray("ipv4");
-            for (String ip : nif.getIPv4addr()) {
-                v4.add(ip);
-            }
-            long[] before = previousNet.put(name, new long[]{rx, tx});
-            if (before != null && seconds > 0) {
-                metrics.put("net." + name + ".rx_bytes_per_s", round(Math.max(0, rx - before[0]) / seconds));
-                metrics.put("net." + name + ".tx_bytes_per_s", round(Math.max(0, tx - before[1]) / seconds));
-            }
-        }
+    /** OSHI's sampler, whatever the OS: for comparisons. */
+    static TelemetrySource oshi(Hwmon hwmon) {
+        return new OshiSampler(hwmon);
     }
 
-    private void disks(Map<String, Double> metrics, ObjectNode details) {
-        ArrayNode list = details.putArray("disks");
-        FileSystem fs = os.getFileSystem();
-        for (OSFileStore store : fs.getFileStores(true)) {
-            long total = store.getTotalSpace();
-            if (total <= 0) {
-                continue;
-            }
-            double used = (total - store.getUsableSpace()) * 100.0 / total;
-            list.addObject().put("mount", store.getMount()).put("totalBytes", total).put("usedPercent", round(used));
-            if (store.getMount().equals("/")) {
-                metrics.put("disk.root.used_percent", round(used));
-            }
-        }
-    }
-
-    private void battery(Map<String, Double> metrics, ObjectNode details) {
-        List<PowerSource> sources = system.getHardware().getPowerSources();
-        if (sources.isEmpty()) {
-            return;
-        }
-        PowerSource p = sources.getFirst();
-        double level = round(p.getRemainingCapacityPercent() * 100);
-        metrics.put("battery.level", level);
-        details.putObject("battery").put("level", level).put("charging", p.isCharging())
-                .put("cycles", p.getCycleCount()).put("name", p.getName());
-    }
-
-    private void processes(ObjectNode details) {
-        ArrayNode list = details.putArray("processes");
-        for (OSProcess p : os.getProcesses(null, OperatingSystem.ProcessSorting.CPU_DESC, TOP_PROCESSES)) {
-            list.addObject().put("pid", p.getProcessID()).put("name", p.getName())
-                    .put("cpuPercent", round(p.getProcessCpuLoadCumulative() * 100)).put("rssBytes", p.getResidentSetSize());
-        }
-    }
-
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 }

@@ -15,7 +15,7 @@ class SystemSamplerTest {
 
     @Test
     void secondSample_hasCpuMemoryAndUptime_andPassesTheProtocolCodec(@TempDir Path noHwmon) throws Exception {
-        SystemSampler sampler = new SystemSampler(new Hwmon(noHwmon));
+        var sampler = SystemSampler.forThisMachine(new Hwmon(noHwmon));
         Message.Sample first = sampler.sample();
         assertThat(first.metrics()).doesNotContainKey("cpu.usage").containsKey("memory.used_percent");
         Thread.sleep(300);
