@@ -41,7 +41,7 @@ public final class Main {
             }
             case "agent" -> io.fleetwire.agent.internal.cli.AgentMain.run(rest, out, err);
             case "sim" -> io.fleetwire.sim.cli.SimMain.run(rest, out, err);
-            case "bench" -> notYet(err, "bench", 5);
+            case "bench" -> io.fleetwire.bench.BenchMain.run(rest, out, err);
             case "admin" -> notYet(err, "admin", 2);
             case "test" -> {
                 err.println("fleetwire test is run by the ./fleetwire launcher, not by the Java entry point");
@@ -68,7 +68,7 @@ public final class Main {
                   hub      Start the hub (embedded PostgreSQL unless FLEETWIRE_DB_URL is set)
                   agent    Run the device agent on this machine (--hub URL --token TOKEN; early: issue #4)
                   sim      Simulate a fleet of devices against a hub from one process (--devices N; see sim --help)
-                  bench    Run the benchmark suite                          (not yet: issue #5)
+                  bench    Run the benchmark suite against a hub it starts (--quick: CI smoke; see bench --help)
                   admin    Administrative commands                          (not yet)
                   test     Build and run the whole test suite (handled by the launcher; args go to Maven)
 

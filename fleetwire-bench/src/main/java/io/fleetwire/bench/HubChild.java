@@ -1,0 +1,154 @@
+package io.fleetwire.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The hub under test, in its own JVM ({@code io.fleetwire.hub.HubMain} from this classpath), so its heap,
+ * RSS and CPU are measured apart from the simulator's. Stopped with SIGTERM.
+ */
+final class HubChild implements AutoCloseable {
+
+    private static final Pattern DATABASE = Pattern.compile("(embedded|external) PostgreSQL at (\\S+?)\\)");
+
+    private final Process process;
+    private final int port;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile String databaseUrl;
+
+    private HubChild(Process process, int port) {
+        this.process = process;
+        this.port = port;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    output.add(line);
+                    Matcher m = DATABASE.matcher(line);
+                    if (m.find()) {
+                        databaseUrl = m.group(2);
+                    }
+                    if (line.startsWith("Fleetwire hub ready")) {
+                        ready.countDown();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "bench-hub-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static HubChild start(Path dataDir, String adminToken, String dbUrl, Map<String, String> env) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.fleetwire.hub.HubMain"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> e = pb.environment();
+        e.keySet().removeIf(k -> k.startsWith("FLEETWIRE_"));
+        e.put("FLEETWIRE_PORT", Integer.toString(port));
+        e.put("FLEETWIRE_HOST", "127.0.0.1");
+        e.put("FLEETWIRE_DATA_DIR", dataDir.toString());
+        e.put("FLEETWIRE_ADMIN_TOKEN", adminToken);
+        if (dbUrl != null) {
+            e.put("FLEETWIRE_DB_URL", dbUrl);
+        }
+        e.putAll(env);
+        HubChild hub = new HubChild(pb.start(), port);
+        if (!hub.ready.await(120, TimeUnit.SECONDS)) {
+            hub.process.destroyForcibly();
+            throw new IllegalStateException("the hub did not start within 120 s:\n" + String.join("\n", hub.output));
+        }
+        return hub;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The hub's database as a JDBC URL (user from the URL's user info), for counting stored rows. */
+    String jdbcUrl() {
+        String url = databaseUrl;
+        if (url == null) {
+            throw new IllegalStateException("the hub did not say which database it uses");
+        }
+        Matcher m = Pattern.compile("^(?:jdbc:)?postgresql://(?:([^:@/]+)(?::([^@/]*))?@)?([^/]+)/([^?]+).*$").matcher(url);
+        if (!m.matches()) {
+            throw new IllegalStateException("cannot read the hub's database URL " + url);
+        }
+        String jdbc = "jdbc:postgresql://" + m.group(3) + "/" + m.group(4);
+        String query = m.group(1) == null ? "" : "?user=" + m.group(1) + (m.group(2) == null ? "" : "&password=" + m.group(2));
+        return jdbc + query;
+    }
+
+    /** Resident memory of the hub process (VmRSS), bytes. */
+    long rssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    /** CPU time used by the hub process so far (utime + stime), in clock ticks (1/100 s on Linux). */
+    long cpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** Live heap after a full GC: the total of {@code jcmd GC.class_histogram}, which collects first. */
+    long liveHeapBytes() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid()), "GC.class_histogram").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        for (String line : text.split("\n")) {
+            if (line.startsWith("Total")) {
+                String[] parts = line.trim().split("\\s+");
+                return Long.parseLong(parts[2]);
+            }
+        }
+        throw new IllegalStateException("no heap total from jcmd: " + text);
+    }
+
+    String output() {
+        return String.join("\n", output);
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.fleetwire.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BenchOptionsTest {
+
+    @Test
+    void quick_usesSmallNumbers_andTheFullRunLargerOnes() throws Exception {
+        BenchOptions quick = BenchOptions.parse(new String[]{"--quick"});
+        assertThat(quick.devices()).isEqualTo(200);
+        assertThat(quick.telemetry().toSeconds()).isEqualTo(20);
+        assertThat(quick.intervalSeconds()).isEqualTo(1);
+        assertThat(quick.out()).isEqualTo(Path.of("fleetwire-bench-quick.md"));
+        BenchOptions full = BenchOptions.parse(new String[]{"--devices", "10000", "--seconds", "120", "--deflate", "--out", "r.md"});
+        assertThat(full.devices()).isEqualTo(10_000);
+        assertThat(full.telemetry().toSeconds()).isEqualTo(120);
+        assertThat(full.intervalSeconds()).isEqualTo(3);
+        assertThat(full.deflate()).isTrue();
+        assertThat(full.out()).isEqualTo(Path.of("r.md"));
+    }
+
+    @Test
+    void badArguments_areRefusedWithTheReason() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--devices", "0"})).hasMessageContaining("between 1 and 19000");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--devices", "20000"})).hasMessageContaining("between 1 and 19000");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--devices", "many"})).hasMessageContaining("whole number");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--seconds"})).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--seconds", "--quick"})).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--fast"})).hasMessageContaining("unknown option '--fast'");
+    }
+
+    @Test
+    void run_withBadArguments_exits2_andStartsNothing() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = BenchMain.run(new String[]{"--interval-seconds", "0"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--interval-seconds must be between 1 and 60").doesNotContain("starting a hub");
+    }
+}
