@@ -65,7 +65,7 @@ class AgentFootprintBench {
             long pid = agent.pid();
             // The launcher may build first; then it execs java in the same process.
             waitFor("the agent's JVM", Duration.ofMinutes(5), agent,
-                    () -> cmdline(pid).contains("io.fleetwire.cli.Main"));
+                    () -> cmdline(pid).contains("fleetwire-agent.jar") || cmdline(pid).contains("io.fleetwire.cli.Main"));
             waitFor("the first stored sample", Duration.ofSeconds(60), agent, () -> stored(device) > 0);
             Thread.sleep(warmup * 1000L);
 
