@@ -29,10 +29,14 @@ final class Aggregate {
     }
 
     void merge(Aggregate other) {
-        count += other.count;
-        min = Math.min(min, other.min);
-        max = Math.max(max, other.max);
-        sum += other.sum;
+        merge(other.count, other.min, other.max, other.sum);
+    }
+
+    void merge(long count, double min, double max, double sum) {
+        this.count += count;
+        this.min = Math.min(this.min, min);
+        this.max = Math.max(this.max, max);
+        this.sum += sum;
     }
 
     double avg() {

@@ -59,7 +59,7 @@ final class Downsampler implements DayFile.Sink {
         long bucket = Math.floorDiv(epochMinute * 60, bucketSeconds) * bucketSeconds;
         Aggregate a = s.get(bucket);
         if (a != null) {
-            a.merge(new Aggregate(count, min, max, sum));
+            a.merge(count, min, max, sum);
             return true;
         }
         s.put(bucket, new Aggregate(count, min, max, sum));
