@@ -242,6 +242,12 @@ public final class HistoryStore implements AutoCloseable {
 
     private void write(long minute, Map<String, Aggregate> values) throws IOException {
         LocalDate day = dayOf(minute);
+        Instant cutoff = applyRetention();
+        if (tooOld(day, cutoff)) {
+            // A minute left open for days (a device asleep between two samples): already past the retention.
+            log.debug("History minute {} not written: older than {}", minute, config.maxAge());
+            return;
+        }
         if (!day.equals(writerDay)) {
             openWriter(day);
         }
@@ -270,9 +276,6 @@ public final class HistoryStore implements AutoCloseable {
             droppedMinutes++;
             log.debug("History minute {} dropped: the day alone fills the history's {} bytes", minute, config.maxBytes());
             return;
-        }
-        if (!day.equals(writerDay)) {
-            openWriter(day); // making room deleted it (an earlier day, over the age limit)
         }
         ByteBuffer all = ByteBuffer.allocate(length);
         records.forEach(all::put);
@@ -335,9 +338,8 @@ public final class HistoryStore implements AutoCloseable {
         numbers.clear();
     }
 
-    /** Deletes what is too old, then the oldest days before {@code day} until {@code length} more bytes fit. */
+    /** Deletes the oldest days before {@code day} (never {@code day} itself) until {@code length} more bytes fit. */
     private boolean makeRoom(LocalDate day, int length) {
-        applyRetention();
         while (totalBytes + length > config.maxBytes()) {
             if (files.isEmpty() || !files.firstKey().isBefore(day)) {
                 return false;
@@ -347,11 +349,18 @@ public final class HistoryStore implements AutoCloseable {
         return true;
     }
 
-    private void applyRetention() {
+    /** Deletes the day files past the maximum age; returns the cutoff it used. */
+    private Instant applyRetention() {
         Instant cutoff = clock.instant().minus(config.maxAge());
-        while (!files.isEmpty() && !files.firstKey().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(cutoff)) {
+        while (!files.isEmpty() && tooOld(files.firstKey(), cutoff)) {
             delete(files.firstKey(), "older than " + config.maxAge());
         }
+        return cutoff;
+    }
+
+    /** Whether all of {@code day} is before {@code cutoff}. */
+    private static boolean tooOld(LocalDate day, Instant cutoff) {
+        return !day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(cutoff);
     }
 
     private void delete(LocalDate day, String why) {

@@ -162,6 +162,24 @@ class HistoryStoreTest {
     }
 
     @Test
+    void aMinuteLeftOpenLongerThanTheMaxAge_isNotWritten_andTheNextDayIsWholeAndReadable() throws IOException {
+        SettableClock clock = new SettableClock(T0);
+        try (HistoryStore store = open(clock)) {
+            store.record(Samples.cpu(T0.minus(Duration.ofDays(6)), 1));
+            store.flush();
+            store.record(Samples.cpu(T0, 2)); // then the device sleeps for 8 days
+            clock.advance(Duration.ofDays(8));
+            store.record(Samples.cpu(clock.instant(), 3));
+            store.flush();
+            assertThat(dayFiles()).containsExactly("2026-11-30.fwh");
+            assertThat(all(store).get("cpu.usage")).containsOnlyKeys(minute(clock.instant()));
+        }
+        try (HistoryStore store = open(clock)) {
+            assertThat(all(store).get("cpu.usage").firstEntry().getValue().sum).isEqualTo(3);
+        }
+    }
+
+    @Test
     void pastTheSizeLimit_theOldestDaysGoFirst_andADayAloneTooBigDropsItsLaterMinutes() throws IOException {
         SettableClock clock = new SettableClock(T0);
         Map<String, Double> many = new HashMap<>();
