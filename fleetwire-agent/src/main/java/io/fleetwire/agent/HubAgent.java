@@ -7,6 +7,9 @@ import io.fleetwire.agent.internal.command.CommandRunner;
 import io.fleetwire.agent.internal.command.SeenCommands;
 import io.fleetwire.agent.internal.connection.Backoff;
 import io.fleetwire.agent.internal.connection.HubConnection;
+import io.fleetwire.agent.internal.history.HistoryConfig;
+import io.fleetwire.agent.internal.history.HistoryRequestHandler;
+import io.fleetwire.agent.internal.history.HistoryStore;
 import io.fleetwire.agent.internal.outbox.MemoryOutbox;
 import io.fleetwire.agent.internal.outbox.Outbox;
 import io.fleetwire.protocol.Message;
@@ -48,6 +51,8 @@ public final class HubAgent implements AutoCloseable {
     private final SeenCommands seen;
     private final Outbox outbox;
     private final TelemetrySource telemetrySource;
+    /** The device's own telemetry history (null unless {@link Builder#history(boolean)}). */
+    private final HistoryStore history;
     private final io.fleetwire.agent.internal.poll.FallbackPoller poller;
     /** Set in code on the builder: kept, instead of following the hub's setting of the same name. */
     private final boolean pinnedPollInterval;
@@ -55,10 +60,17 @@ public final class HubAgent implements AutoCloseable {
     private final io.fleetwire.agent.internal.update.SoftwareUpdate update;
 
     private HubAgent(Builder b) {
+        // First: it is the one part that may refuse to open (an unwritable state dir) before any other holds files.
+        this.history = b.history ? HistoryStore.open(HistoryConfig.defaults(b.stateDir.resolve("history"))
+                .withLimits(b.historyMaxAge, b.historyMaxBytes), Clock.systemUTC()) : null;
+        Map<String, CommandHandler> handlers = new HashMap<>(b.handlers);
+        if (history != null) {
+            handlers.putIfAbsent(HistoryRequestHandler.TYPE, new HistoryRequestHandler(history));
+        }
         this.outbox = b.memoryQueue > 0 ? new MemoryOutbox(b.memoryQueue)
                 : new io.fleetwire.agent.internal.outbox.DiskOutbox(io.fleetwire.agent.internal.queue.DiskQueueConfig
                 .defaults(b.stateDir.resolve("queue")).withBudgetBytes(b.queueBudgetBytes));
-        this.telemetrySource = b.telemetry;
+        this.telemetrySource = history == null || b.telemetry == null ? b.telemetry : history.recording(b.telemetry);
         this.pinnedPollInterval = b.pinnedPollInterval;
         this.pinnedQueueBudget = b.pinnedQueueBudget;
         SettingsFile settingsFile = new SettingsFile(b.stateDir.resolve("settings.json"));
@@ -68,7 +80,6 @@ public final class HubAgent implements AutoCloseable {
                 new Backoff(b.backoffBase, b.backoffMax, new SecureRandom()));
         this.seen = new SeenCommands(b.stateDir.resolve("commands-started"), Clock.systemUTC());
         runtime.agentVersion(b.version);
-        Map<String, CommandHandler> handlers = new HashMap<>(b.handlers);
         this.update = b.installDir == null ? null : new io.fleetwire.agent.internal.update.SoftwareUpdate(
                 io.fleetwire.agent.internal.update.InstallLayout.open(b.installDir), b.stateDir, HubUris.http(b.hub), b.token,
                 b.version, b.restart, runtime::result, seen::done);
@@ -121,7 +132,11 @@ public final class HubAgent implements AutoCloseable {
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("no samples");
         }
-        return runtime.telemetry(samples);
+        long seq = runtime.telemetry(samples);
+        if (history != null) {
+            samples.forEach(history::record);
+        }
+        return seq;
     }
 
     @Override
@@ -131,6 +146,9 @@ public final class HubAgent implements AutoCloseable {
         closeQuietly(connection);
         closeQuietly(runtime);
         closeQuietly(runner);
+        if (history != null) {
+            closeQuietly(history);
+        }
         closeQuietly(seen);
         closeQuietly(outbox);
     }
@@ -166,6 +184,9 @@ public final class HubAgent implements AutoCloseable {
         private String version = io.fleetwire.agent.internal.AgentVersion.VALUE;
         private Path installDir;
         private Runnable restart;
+        private boolean history;
+        private Duration historyMaxAge = HistoryConfig.DEFAULT_MAX_AGE;
+        private long historyMaxBytes = HistoryConfig.DEFAULT_MAX_BYTES;
 
         private Builder() {
         }
@@ -333,6 +354,31 @@ public final class HubAgent implements AutoCloseable {
         public Builder selfUpdate(Path installDir, Runnable restart) {
             this.installDir = Objects.requireNonNull(installDir, "installDir");
             this.restart = Objects.requireNonNull(restart, "restart");
+            return this;
+        }
+
+        /**
+         * Keeps this device's telemetry history and answers the hub's {@code history_request} command
+         * from it (default: off). Every sample — from the {@link #telemetry} source and from
+         * {@link HubAgent#sendTelemetry} — is added, as the hub names its metrics, to per-minute
+         * aggregates (count, min, max, sum) written once a minute to {@code stateDir/history}, one
+         * file per UTC day, at most 7 days and 16 MiB (oldest first; see
+         * {@link #history(Duration, long)}). A {@code history_request} returns them for a window,
+         * merged into buckets coarse enough to fit the hub's output limit (docs/protocol.md §9.1).
+         * A handler given for {@code history_request} with {@link #handler} takes precedence; an
+         * {@link #allowCommands allow-list} must name it for it to run.
+         */
+        public Builder history(boolean keep) {
+            this.history = keep;
+            return this;
+        }
+
+        /** Keeps the history ({@link #history(boolean)}) for at most {@code maxAge} (1 h – 366 days) and {@code maxBytes} (≥ 16 KiB). */
+        public Builder history(Duration maxAge, long maxBytes) {
+            new HistoryConfig(Path.of("."), maxAge, maxBytes, HistoryConfig.DEFAULT_MAX_NAMES);
+            this.historyMaxAge = maxAge;
+            this.historyMaxBytes = maxBytes;
+            this.history = true;
             return this;
         }
 

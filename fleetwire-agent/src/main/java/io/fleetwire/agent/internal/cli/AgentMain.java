@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ./fleetwire agent --hub URL --token TOKEN [--state-dir DIR] [--allow TYPE,…]}: runs the
  * agent on this machine until it is stopped (SIGTERM / Ctrl-C) or the hub refuses its token.
- * By default only harmless commands may run (buzz, broadcast_message, lock, unlock); {@code --allow}
+ * By default only harmless commands may run (buzz, broadcast_message, lock, unlock, history_request); {@code --allow}
  * replaces that list, e.g. to permit {@code reboot} or fan control ({@code set_fan_speed},
  * {@code apply_fan_profile}: fans return to automatic when the hub is unreachable for 5 minutes).
  */
@@ -24,7 +24,7 @@ public final class AgentMain {
     /** The exit code after a software update made a new version current: the supervisor starts it. */
     public static final int EXIT_UPDATE = 75;
 
-    static final Set<String> DEFAULT_ALLOWED = Set.of("buzz", "broadcast_message", "lock", "unlock");
+    static final Set<String> DEFAULT_ALLOWED = Set.of("buzz", "broadcast_message", "lock", "unlock", "history_request");
 
     private AgentMain() {
     }
@@ -145,7 +145,7 @@ public final class AgentMain {
                                    the state directory; later starts need neither option
                       --state-dir  where started command ids and the hub's settings are kept (default ~/.fleetwire-agent)
                       --allow      command types this device runs; overrides allow= in <state dir>/policy.properties
-                                   (default: buzz,broadcast_message,lock,unlock)
+                                   (default: buzz,broadcast_message,lock,unlock,history_request)
                       --install-dir  the layout made by packaging/linux/install.sh (the run script passes it);
                                    without it software_update is refused
                       --plugins    a directory of plug-in jars (default <state dir>/plugins); their command types
@@ -224,6 +224,8 @@ public final class AgentMain {
         });
         addPlugins(b, o.plugins(), out, err);
         b.telemetry(io.fleetwire.agent.internal.telemetry.SystemSampler.forThisMachine(io.fleetwire.agent.internal.telemetry.Hwmon.system()));
+        // Telemetry history: per-minute aggregates in <state dir>/history, answered by history_request (7 days, 16 MiB).
+        b.history(true);
         HubAgent agent;
         try {
             agent = b.build();
