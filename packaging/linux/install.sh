@@ -139,7 +139,7 @@ if [[ ! -f "$STATE_DIR/policy.properties" ]]; then
 # The local security policy (docs/agent.md): the command types this device runs. The hub cannot
 # change this file. More types: reboot, clear_cache, set_fan_speed, apply_fan_profile, ssh_access,
 # software_update (self-update from the hub), and those of installed plug-ins.
-allow=buzz,broadcast_message,lock,unlock
+allow=buzz,broadcast_message,lock,unlock,history_request
 EOF
 fi
 
