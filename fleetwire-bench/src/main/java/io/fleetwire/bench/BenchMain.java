@@ -45,11 +45,26 @@ public final class BenchMain {
         err.println("bench: starting a hub (" + (o.dbUrl() == null ? "embedded PostgreSQL" : "external PostgreSQL") + ")");
         try (HubChild hub = HubChild.start(work.resolve("hub"), token, o.dbUrl(), env)) {
             List<String> problems = new BenchRun(o, hub, token, err, report).run(work.resolve("devices.json"));
+            if (o.peer() && MosquittoPeer.reachable()) {
+                err.println("bench: the same through Mosquitto (" + MosquittoPeer.HOST + ":" + MosquittoPeer.PORT + ")");
+                MosquittoPeer.Result peer = MosquittoPeer.run(o.devices(), o.telemetry(), o.intervalSeconds());
+                report.peer(peer);
+                if (peer.acked() != peer.published()) {
+                    problems.add("Mosquitto acknowledged " + peer.acked() + " of " + peer.published() + " publishes");
+                }
+            } else if (o.peer()) {
+                err.println("bench: no Mosquitto on " + MosquittoPeer.HOST + ":" + MosquittoPeer.PORT + "; the peer is left out");
+            }
             String md = report.markdown(problems);
             if (o.out().toAbsolutePath().getParent() != null) {
                 Files.createDirectories(o.out().toAbsolutePath().getParent());
             }
             Files.writeString(o.out(), md);
+            if (!problems.isEmpty()) {
+                Path hubLog = o.out().resolveSibling(o.out().getFileName() + ".hub.log");
+                Files.writeString(hubLog, hub.output());
+                err.println("bench: the hub's output is in " + hubLog.toAbsolutePath());
+            }
             out.print(md);
             err.println("bench: report written to " + o.out().toAbsolutePath());
             return problems.isEmpty() ? 0 : 1;

@@ -8,7 +8,7 @@ import java.time.Duration;
  * commands are timed, and where the report goes. {@code --quick} is CI's smoke run (small numbers).
  */
 public record BenchOptions(boolean quick, int devices, Duration telemetry, int intervalSeconds, int commands,
-                           boolean deflate, Path out, String dbUrl, boolean help) {
+                           boolean deflate, Path out, String dbUrl, boolean peer, boolean help) {
 
     /** A usage error, with the message to print. */
     public static final class UsageException extends Exception {
@@ -24,6 +24,7 @@ public record BenchOptions(boolean quick, int devices, Duration telemetry, int i
         boolean quick = false;
         boolean help = false;
         boolean deflate = false;
+        Boolean peer = null;
         Integer devices = null;
         Integer seconds = null;
         Integer interval = null;
@@ -35,6 +36,8 @@ public record BenchOptions(boolean quick, int devices, Duration telemetry, int i
             switch (a) {
                 case "--quick" -> quick = true;
                 case "--deflate" -> deflate = true;
+                case "--no-peer" -> peer = false;
+                case "--peer" -> peer = true;
                 case "--help", "-h" -> help = true;
                 case "--devices" -> devices = number(a, value(args, ++i, a), 1, MAX_DEVICES);
                 case "--seconds" -> seconds = number(a, value(args, ++i, a), 5, 3_600);
@@ -52,7 +55,8 @@ public record BenchOptions(boolean quick, int devices, Duration telemetry, int i
         Path defOut = Path.of(quick ? "fleetwire-bench-quick.md" : "fleetwire-bench-results.md");
         return new BenchOptions(quick, devices == null ? defDevices : devices,
                 Duration.ofSeconds(seconds == null ? defSeconds : seconds), interval == null ? defInterval : interval,
-                commands == null ? defCommands : commands, deflate, out == null ? defOut : out, dbUrl, help);
+                commands == null ? defCommands : commands, deflate, out == null ? defOut : out, dbUrl,
+                peer == null ? !quick : peer, help);
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {
@@ -78,7 +82,7 @@ public record BenchOptions(boolean quick, int devices, Duration telemetry, int i
     static String usage() {
         return """
                 Usage: ./fleetwire bench [--quick] [--devices N] [--seconds S] [--interval-seconds I] [--commands N]
-                                         [--deflate] [--out FILE] [--db-url URL]
+                                         [--deflate] [--no-peer | --peer] [--out FILE] [--db-url URL]
 
                 Starts its own hub (embedded PostgreSQL, or --db-url) as a child process, simulates the devices
                 from this process and measures: connections held (hub heap and RSS per device, connect rate),
@@ -92,6 +96,9 @@ public record BenchOptions(boolean quick, int devices, Duration telemetry, int i
                   --seconds S         telemetry phase (default 60)
                   --interval-seconds  the hub's telemetry interval (default 3)
                   --commands N        commands timed, one at a time (default 1000)
-                  --deflate           devices negotiate permessage-deflate (the hub is started with it on)""";
+                  --deflate           devices negotiate permessage-deflate (the hub is started with it on)
+                  --no-peer, --peer   leave out (default with --quick) or run the same load through the Mosquitto on
+                                      127.0.0.1:1883 (HiveMQ MQTT client): RSS per connection, QoS 1 PUBACK and
+                                      publish → subscriber latency, side by side with the ratio""";
     }
 }

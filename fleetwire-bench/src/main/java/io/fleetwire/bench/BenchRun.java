@@ -57,8 +57,10 @@ final class BenchRun {
         List<String> problems = new java.util.ArrayList<>();
         try (Fleet fleet = Fleet.start(fo)) {
             long t0 = System.nanoTime();
-            if (!fleet.awaitConnected(Duration.ofSeconds(120))) {
-                problems.add("only " + fleet.connected() + " of " + options.devices() + " devices connected within 120 s");
+            Duration connectLimit = Duration.ofSeconds(120 + options.devices() / 50);
+            if (!fleet.awaitConnected(connectLimit)) {
+                problems.add("only " + fleet.connected() + " of " + options.devices() + " devices connected within "
+                        + connectLimit.toSeconds() + " s");
                 return problems;
             }
             double connectSeconds = (System.nanoTime() - t0) / 1e9;
@@ -167,7 +169,8 @@ final class BenchRun {
         long t0 = System.nanoTime();
         fleet.resumeTelemetry();
         fleet.dropAll();
-        long deadline = t0 + Duration.ofSeconds(180).toNanos();
+        long limitSeconds = 180 + options.devices() / 50;
+        long deadline = t0 + Duration.ofSeconds(limitSeconds).toNanos();
         boolean back = false;
         Thread.sleep(200);
         while (System.nanoTime() < deadline) {
@@ -187,7 +190,8 @@ final class BenchRun {
         report.storm(options.devices(), reconnectSeconds, caughtUpSeconds, cpuSeconds, peakRss);
         List<String> problems = new java.util.ArrayList<>();
         if (!back) {
-            problems.add("only " + fleet.connected() + " of " + options.devices() + " devices back within 180 s of the storm");
+            problems.add("only " + fleet.connected() + " of " + options.devices() + " devices back within " + limitSeconds
+                    + " s of the storm");
         }
         if (!caughtUp) {
             problems.add(fleet.stats().telemetryUnacked() + " messages unacknowledged after the storm");

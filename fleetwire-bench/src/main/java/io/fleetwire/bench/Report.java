@@ -13,6 +13,13 @@ final class Report {
 
     private final List<String> rows = new ArrayList<>();
     private final List<String> latency = new ArrayList<>();
+    private final List<String> peer = new ArrayList<>();
+    // Fleetwire's side of the figures the peer is compared on.
+    private double rssPerDevice;
+    private double connectSeconds;
+    private long relayP50;
+    private long relayP99;
+    private double bytesOutPerDevice;
     private final String command;
 
     Report(String command) {
@@ -20,6 +27,8 @@ final class Report {
     }
 
     void connections(int devices, double connectSeconds, long heapIdle, long heapHeld, long rssIdle, long rssHeld) {
+        this.rssPerDevice = (rssHeld - rssIdle) / (double) devices;
+        this.connectSeconds = connectSeconds;
         row("Connections held", String.format(Locale.ROOT, "%,d devices, connected in %.1f s (%.0f/s)", devices,
                 connectSeconds, devices / connectSeconds), "—");
         row("Hub heap per connected device (live heap after full GC, held − idle)",
@@ -37,6 +46,9 @@ final class Report {
         row("Committed telemetry messages/s (offered: devices ÷ interval; not the ceiling)",
                 String.format(Locale.ROOT, "%.0f/s (%d s interval)", total.telemetryAcked() / seconds, intervalSeconds), "≥ 30,000/s");
         Histogram ack = total.ackLatency();
+        this.relayP50 = ack.getValueAtPercentile(50);
+        this.relayP99 = ack.getValueAtPercentile(99);
+        this.bytesOutPerDevice = flowing.bytesOutPerDevicePerSecond();
         row("Relay: device sends → hub acks after commit, p50 / p99", ms(ack.getValueAtPercentile(50)) + " / "
                 + ms(ack.getValueAtPercentile(99)), "—");
         row("Bandwidth per device on the wire (device → hub / hub → device)", String.format(Locale.ROOT,
@@ -59,6 +71,29 @@ final class Report {
                 cpuSeconds, 100 * cpuSeconds / caughtUpSeconds, peakRss / 1e6), "—");
     }
 
+    /** Mosquitto's figures beside Fleetwire's, with the ratio (Fleetwire ÷ Mosquitto). */
+    void peer(MosquittoPeer.Result r) {
+        peer.add(cmp("Memory per held connection (server RSS, held − before)", kb(rssPerDevice), kb(r.rssPerConnection()),
+                rssPerDevice / r.rssPerConnection()));
+        peer.add(cmp("Connect all devices", String.format(Locale.ROOT, "%.1f s", connectSeconds),
+                String.format(Locale.ROOT, "%.1f s", r.connectSeconds()), connectSeconds / r.connectSeconds()));
+        peer.add(cmp("Device sends → server acknowledges (Fleetwire: ack after the PostgreSQL commit; Mosquitto: QoS 1 PUBACK), p50",
+                ms(relayP50), ms(r.puback().getValueAtPercentile(50)), relayP50 / (double) r.puback().getValueAtPercentile(50)));
+        peer.add(cmp("Same, p99", ms(relayP99), ms(r.puback().getValueAtPercentile(99)),
+                relayP99 / (double) r.puback().getValueAtPercentile(99)));
+        peer.add("| Mosquitto publish → subscriber receives, p50 / p99 | (dashboard socket: a later issue) | "
+                + ms(r.delivery().getValueAtPercentile(50)) + " / " + ms(r.delivery().getValueAtPercentile(99)) + " | — |");
+        peer.add(cmp("Device → server bytes per device (Fleetwire: at the socket; Mosquitto: MQTT packet bytes, counted)",
+                String.format(Locale.ROOT, "%.0f B/s", bytesOutPerDevice), String.format(Locale.ROOT, "%.0f B/s",
+                        r.bytesPerDevicePerSecond()), bytesOutPerDevice / r.bytesPerDevicePerSecond()));
+        peer.add(String.format(Locale.ROOT, "| Mosquitto messages: published / PUBACKed / delivered to the subscriber | — | %,d / %,d / %,d | — |",
+                r.published(), r.acked(), r.delivered()));
+    }
+
+    private static String cmp(String figure, String ours, String theirs, double ratio) {
+        return "| " + figure + " | " + ours + " | " + theirs + " | " + String.format(Locale.ROOT, "%.2f×", ratio) + " |";
+    }
+
     String markdown(List<String> problems) {
         StringBuilder out = new StringBuilder();
         out.append("# Fleetwire benchmark run (").append(LocalDate.now()).append(")\n\n");
@@ -70,6 +105,12 @@ final class Report {
         rows.forEach(r -> out.append(r).append('\n'));
         out.append("\n| Command latency | p50 | p99 | p99.9 | max |\n|---|---|---|---|---|\n");
         latency.forEach(r -> out.append(r).append('\n'));
+        if (!peer.isEmpty()) {
+            out.append("\nPeer: Mosquitto on this machine (127.0.0.1:1883), the same devices, payloads and interval, ")
+                    .append("driven by the HiveMQ MQTT client from this process.\n\n")
+                    .append("| Figure | Fleetwire | Mosquitto | Ratio |\n|---|---|---|---|\n");
+            peer.forEach(r -> out.append(r).append('\n'));
+        }
         out.append('\n').append(problems.isEmpty() ? "Every message accounted for.\n"
                 : "**Not accounted for:**\n" + String.join("\n", problems.stream().map(p -> "- " + p).toList()) + "\n");
         return out.toString();

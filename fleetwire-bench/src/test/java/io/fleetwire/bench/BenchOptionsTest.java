@@ -18,12 +18,16 @@ class BenchOptionsTest {
         assertThat(quick.telemetry().toSeconds()).isEqualTo(20);
         assertThat(quick.intervalSeconds()).isEqualTo(1);
         assertThat(quick.out()).isEqualTo(Path.of("fleetwire-bench-quick.md"));
+        assertThat(quick.peer()).as("CI's smoke run leaves the Mosquitto peer out").isFalse();
+        assertThat(BenchOptions.parse(new String[]{"--quick", "--peer"}).peer()).isTrue();
+        assertThat(BenchOptions.parse(new String[]{"--no-peer"}).peer()).isFalse();
         BenchOptions full = BenchOptions.parse(new String[]{"--devices", "10000", "--seconds", "120", "--deflate", "--out", "r.md"});
         assertThat(full.devices()).isEqualTo(10_000);
         assertThat(full.telemetry().toSeconds()).isEqualTo(120);
         assertThat(full.intervalSeconds()).isEqualTo(3);
         assertThat(full.deflate()).isTrue();
         assertThat(full.out()).isEqualTo(Path.of("r.md"));
+        assertThat(full.peer()).isTrue();
     }
 
     @Test

@@ -108,7 +108,7 @@ public final class Hub implements AutoCloseable {
         LocalBus bus = new LocalBus();
         EventLog events = new EventLog(pool, bus);
         AuditLog audit = new AuditLog(pool);
-        DeviceRepository devices = new DeviceRepository(pool);
+        DeviceRepository devices = new DeviceRepository(pool, database.authPool());
         PresenceRegistry presence = new PresenceRegistry(pool, devices, events);
         TelemetryService telemetry = new TelemetryService(vertx, pool, database.telemetryPool(), codec, metrics, config.telemetryQueue(),
                 config.telemetryBatch(), config.retentionDays(), Clock.systemUTC());

@@ -59,7 +59,8 @@ final class AgentConnection implements Session {
         this.settings = hub.settings().effective(credentials.settingsOverrides(), credentials.settingsVersion());
     }
 
-    void start() {
+    /** Starts serving the socket; the future completes once the connect is recorded (or failed to be). */
+    io.vertx.core.Future<Void> start() {
         ws.textMessageHandler(this::onText);
         ws.binaryMessageHandler(this::onBinary);
         ws.pongHandler(b -> touch());
@@ -70,6 +71,7 @@ final class AgentConnection implements Session {
                 .onFailure(e -> log.warn("Could not record device {} as connected: {}", deviceId, e.getMessage()));
         send(welcome());
         hub.commands().deviceConnected(deviceId);
+        return registered.transform(ar -> io.vertx.core.Future.succeededFuture());
     }
 
     @Override

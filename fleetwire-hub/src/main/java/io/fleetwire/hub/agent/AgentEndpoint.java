@@ -44,7 +44,16 @@ public final class AgentEndpoint {
         metrics.gauge("fleetwire_devices_connected", "Device sockets open on this hub", presence::count);
         metrics.describe("fleetwire_device_frames_rejected_total", "Device frames answered with an error frame, by code");
         metrics.describe("fleetwire_device_closes_total", "Device sockets closed for a reason, by close code");
+        metrics.describe("fleetwire_device_upgrades_refused_total", "Device upgrades answered 503 because too many were in progress");
     }
+
+    /**
+     * Upgrades in progress (token lookup, then the connect recorded) at most at once; the ones over it
+     * are answered 503 at once (with Retry-After) instead of queueing without bound in the database
+     * pool, where at 10,000 devices they timed out together and the devices retried together.
+     */
+    static final int MAX_ADMITTING = 512;
+    private final java.util.concurrent.atomic.AtomicInteger admitting = new java.util.concurrent.atomic.AtomicInteger();
 
     public void mount(Router router) {
         router.get(PATH).handler(this::upgrade);
@@ -68,20 +77,33 @@ public final class AgentEndpoint {
             ApiErrors.send(ctx.response(), 401, "unauthorized", "a device token is required");
             return;
         }
+        if (admitting.incrementAndGet() > MAX_ADMITTING) {
+            admitting.decrementAndGet();
+            context.metrics().increment("fleetwire_device_upgrades_refused_total", "reason=\"busy\"");
+            ctx.response().putHeader("Retry-After", "1");
+            ApiErrors.send(ctx.response(), 503, "unavailable", "the hub is busy connecting other devices; retry in a moment");
+            return;
+        }
         request.pause();
         devices.findByToken(Tokens.hash(token)).onComplete(ar -> {
             if (ar.failed()) {
-                log.error("Device token lookup failed", ar.cause());
+                admitting.decrementAndGet();
+                log.warn("Device token lookup failed: {}", ar.cause().toString());
                 ApiErrors.send(ctx.response(), 503, "unavailable", "cannot check the token now; retry later");
                 return;
             }
             if (ar.result().isEmpty()) {
+                admitting.decrementAndGet();
                 ApiErrors.send(ctx.response(), 401, "unauthorized", "unknown or revoked device token");
                 return;
             }
             request.toWebSocket()
-                    .onSuccess(ws -> new AgentConnection(ws, ar.result().get(), context).start())
-                    .onFailure(e -> log.debug("Upgrade failed: {}", e.toString()));
+                    .onSuccess(ws -> new AgentConnection(ws, ar.result().get(), context).start()
+                            .onComplete(done -> admitting.decrementAndGet()))
+                    .onFailure(e -> {
+                        admitting.decrementAndGet();
+                        log.debug("Upgrade failed: {}", e.toString());
+                    });
         });
     }
 }

@@ -19,13 +19,18 @@ public final class Database implements AutoCloseable {
     private final DbUrl url;
     private final Pool pool;
     private final Pool telemetryPool;
+    private final Pool authPool;
 
-    private Database(EmbeddedDatabase embedded, DbUrl url, Pool pool, Pool telemetryPool) {
+    private Database(EmbeddedDatabase embedded, DbUrl url, Pool pool, Pool telemetryPool, Pool authPool) {
         this.embedded = embedded;
         this.url = url;
         this.pool = pool;
         this.telemetryPool = telemetryPool;
+        this.authPool = authPool;
     }
+
+    /** Connections kept for device token lookups at the socket upgrade. */
+    public static final int AUTH_CONNECTIONS = 2;
 
     /** Connections kept for the telemetry writer's transactions (its in-flight limit). */
     public static final int TELEMETRY_CONNECTIONS = 2;
@@ -53,7 +58,9 @@ public final class Database implements AutoCloseable {
                 connect.setPassword(url.password());
             }
             Pool pool = PgBuilder.pool()
-                    .with(new PoolOptions().setMaxSize(poolSize).setMaxWaitQueueSize(10_000))
+                    // A reconnect storm queues one presence write per socket that ends and per socket that
+                    // opens: the queue must hold them all (memory only) rather than fail them.
+                    .with(new PoolOptions().setMaxSize(poolSize).setMaxWaitQueueSize(200_000))
                     .connectingTo(connect)
                     .using(vertx)
                     .build();
@@ -64,7 +71,14 @@ public final class Database implements AutoCloseable {
                     .connectingTo(connect)
                     .using(vertx)
                     .build();
-            return new Database(embedded, url, pool, telemetryPool);
+            // Token lookups at the upgrade get connections of their own too: behind a storm's presence
+            // writes they timed out together, and the devices retried together (seen at 10,000 devices).
+            Pool authPool = PgBuilder.pool()
+                    .with(new PoolOptions().setMaxSize(AUTH_CONNECTIONS).setMaxWaitQueueSize(10_000))
+                    .connectingTo(connect)
+                    .using(vertx)
+                    .build();
+            return new Database(embedded, url, pool, telemetryPool, authPool);
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -75,6 +89,11 @@ public final class Database implements AutoCloseable {
 
     public Pool pool() {
         return pool;
+    }
+
+    /** The device token lookups' own pool ({@value #AUTH_CONNECTIONS} connections). */
+    public Pool authPool() {
+        return authPool;
     }
 
     /** The telemetry writer's own pool ({@value #TELEMETRY_CONNECTIONS} connections). */
@@ -95,6 +114,7 @@ public final class Database implements AutoCloseable {
         try {
             pool.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
             telemetryPool.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            authPool.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             // closing anyway
         }

@@ -27,8 +27,16 @@ public final class DeviceRepository {
 
     private final Pool pool;
 
+    private final Pool authPool;
+
     public DeviceRepository(Pool pool) {
+        this(pool, pool);
+    }
+
+    /** {@code authPool} serves {@link #findByToken} alone, so upgrades never wait behind writes. */
+    public DeviceRepository(Pool pool, Pool authPool) {
         this.pool = pool;
+        this.authPool = authPool;
     }
 
     /** Identity behind a device token, with the device's own settings overrides (none: empty, version 1). */
@@ -48,7 +56,7 @@ public final class DeviceRepository {
     }
 
     public Future<Optional<Credentials>> findByToken(byte[] tokenHash) {
-        return pool.preparedQuery("""
+        return authPool.preparedQuery("""
                         SELECT d.id, d.agent_id, s.overrides, s.version FROM devices d
                         LEFT JOIN device_settings s ON s.device_id = d.id WHERE d.token_hash = $1""")
                 .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(tokenHash)))
