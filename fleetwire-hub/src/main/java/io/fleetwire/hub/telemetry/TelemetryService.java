@@ -5,6 +5,7 @@ import io.fleetwire.protocol.DeviceId;
 import io.fleetwire.protocol.ErrorCode;
 import io.fleetwire.protocol.Message;
 import io.fleetwire.protocol.MessageCodec;
+import io.fleetwire.protocol.MetricFlattener;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,23 +1,15 @@
 package io.fleetwire.agent.internal.history;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetwire.protocol.Message;
-import io.fleetwire.protocol.MetricName;
+import io.fleetwire.protocol.MetricFlattener;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A sample as named numbers, named as the hub names them when it stores telemetry (its
- * {@code MetricFlattener}, docs/protocol.md §8), so a history upload and the hub's own history
- * speak of the same metrics: {@code metrics} as sent; {@code systemHealth.<k>};
- * {@code sensor.<id>.temperature}; {@code fan.<id>.rpm|speed|targetSpeed}; numbers and booleans
- * (1/0) of {@code battery} and {@code system} as {@code battery.<k>}; of each {@code network} /
- * {@code disks} entry with a {@code name} (or {@code id}) as {@code network.<name>.<k>}.
- * Characters not allowed in a name become {@code _}.
- *
- * <p>Values that are not finite, or too large for a 32-bit float (the store keeps min and max as
- * floats), are left out.
+ * A sample as named numbers, named exactly as the hub names them when it stores telemetry (the
+ * shared {@link MetricFlattener}, docs/protocol.md §8), so a history upload and the hub's own history
+ * speak of the same metrics. Values too large for a 32-bit float (the store keeps min and max as
+ * floats) are left out; the flattener already leaves out values that are not finite.
  */
 final class SampleFlattener {
 
@@ -25,66 +17,8 @@ final class SampleFlattener {
     }
 
     static Map<String, Double> flatten(Message.Sample s) {
-        Map<String, Double> out = new HashMap<>();
-        s.metrics().forEach((k, v) -> put(out, k, v));
-        s.systemHealth().forEach((k, v) -> put(out, "systemHealth." + k, v));
-        for (Message.Sensor sensor : s.sensors()) {
-            put(out, "sensor." + sensor.id() + ".temperature", sensor.temperature());
-        }
-        for (Message.Fan fan : s.fans()) {
-            put(out, "fan." + fan.id() + ".rpm", fan.rpm());
-            put(out, "fan." + fan.id() + ".speed", fan.speed());
-            put(out, "fan." + fan.id() + ".targetSpeed", fan.targetSpeed());
-        }
-        for (String key : new String[] {"battery", "system"}) {
-            JsonNode node = s.details().get(key);
-            if (node != null && node.isObject()) {
-                numericFields(out, key, node);
-            }
-        }
-        for (String key : new String[] {"network", "disks"}) {
-            JsonNode node = s.details().get(key);
-            if (node != null && node.isArray()) {
-                for (JsonNode entry : node) {
-                    JsonNode name = entry.has("name") ? entry.get("name") : entry.get("id");
-                    if (entry.isObject() && name != null && name.isTextual()) {
-                        numericFields(out, key + "." + name.textValue(), entry);
-                    }
-                }
-            }
-        }
+        Map<String, Double> out = MetricFlattener.flatten(s);
+        out.values().removeIf(v -> Math.abs(v) > Float.MAX_VALUE);
         return out;
-    }
-
-    private static void numericFields(Map<String, Double> out, String prefix, JsonNode node) {
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-            JsonNode v = field.getValue();
-            if (v.isNumber()) {
-                put(out, prefix + "." + field.getKey(), v.doubleValue());
-            } else if (v.isBoolean()) {
-                put(out, prefix + "." + field.getKey(), v.booleanValue() ? 1.0 : 0.0);
-            }
-        }
-    }
-
-    private static void put(Map<String, Double> out, String name, Double value) {
-        if (value == null || !Double.isFinite(value) || Math.abs(value) > Float.MAX_VALUE) {
-            return;
-        }
-        out.put(sanitize(name), value);
-    }
-
-    static String sanitize(String name) {
-        if (MetricName.isValid(name)) {
-            return name;
-        }
-        StringBuilder b = new StringBuilder(Math.min(name.length(), MetricName.MAX_LENGTH));
-        for (int i = 0; i < name.length() && b.length() < MetricName.MAX_LENGTH; i++) {
-            char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '_' || c == '.' || c == ':' || c == '/' || c == '-';
-            b.append(ok ? c : '_');
-        }
-        return b.isEmpty() ? "_" : b.toString();
     }
 }

@@ -81,7 +81,7 @@ class HistoryStoreTest {
                     "sensor.cpu_temp.temperature", "fan.cpu_fan.rpm", "fan.cpu_fan.speed", "battery.level", "battery.charging");
             assertThat(found.get("sensor.cpu_temp.temperature").firstEntry().getValue().max).isEqualTo(45.5);
             assertThat(found.get("fan.cpu_fan.rpm").firstEntry().getValue().max).isEqualTo(1200);
-            assertThat(found.keySet()).isEqualTo(io.fleetwire.hub.telemetry.MetricFlattener.flatten(s).keySet());
+            assertThat(found.keySet()).isEqualTo(io.fleetwire.protocol.MetricFlattener.flatten(s).keySet());
         }
     }
 

@@ -1,8 +1,6 @@
-package io.fleetwire.hub.telemetry;
+package io.fleetwire.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetwire.protocol.Message;
-import io.fleetwire.protocol.MetricName;
 
 import java.util.Map;
 import java.util.TreeMap;

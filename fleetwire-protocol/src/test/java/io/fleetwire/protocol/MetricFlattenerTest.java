@@ -1,9 +1,7 @@
-package io.fleetwire.hub.telemetry;
+package io.fleetwire.protocol;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetwire.protocol.Message;
-import io.fleetwire.protocol.MetricName;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
