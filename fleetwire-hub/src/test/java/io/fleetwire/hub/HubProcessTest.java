@@ -67,6 +67,10 @@ class HubProcessTest {
                 }
                 socket.awaitAck(MESSAGES);
             }
+            // Each ack covers its own message; with two writer transactions in flight the last ack can
+            // come before an earlier batch commits, so wait for the count, then check it exactly.
+            io.fleetwire.testkit.Await.until("all " + MESSAGES + " stored", Duration.ofSeconds(15),
+                    () -> storedSeqs(hub, deviceId).size() >= MESSAGES);
             assertThat(storedSeqs(hub, deviceId)).hasSize(MESSAGES);
         }
     }
