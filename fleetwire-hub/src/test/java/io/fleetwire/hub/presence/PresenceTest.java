@@ -44,7 +44,9 @@ class PresenceTest {
         assertThat(online(api, device)).isFalse();
         try (AgentSocket socket = hub.connect(device)) {
             Await.until("online", Duration.ofSeconds(5), () -> online(api, device));
-            assertThat(api.get("/api/v1/devices?online=true").body().path("items").findValuesAsText("id")).contains(device.id());
+            // The list filters on the stored flag, written by the connect's own transaction just after the welcome.
+            Await.until("listed as online", Duration.ofSeconds(5),
+                    () -> api.get("/api/v1/devices?online=true").body().path("items").findValuesAsText("id").contains(device.id()));
         }
         Await.until("offline", Duration.ofSeconds(5), () -> !online(api, device));
         Await.until("disconnected event", Duration.ofSeconds(5), () -> kinds(api, device).contains("disconnected"));
