@@ -56,7 +56,24 @@ public final class HubProcess implements AutoCloseable {
 
     /** Starts a hub process with extra environment variables. */
     public static HubProcess start(Path dataDir, String dbUrl, java.util.Map<String, String> extraEnv) {
-        return start(dataDir, dbUrl, extraEnv, freePort());
+        // A port found free can be taken before the hub binds it (its own embedded PostgreSQL picks one
+        // too): then the hub exits at once, and another port is tried.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start(dataDir, dbUrl, extraEnv, freePort());
+            } catch (PortTaken e) {
+                if (attempt == 3) {
+                    throw new AssertionError("no free port for the hub after 3 attempts", e);
+                }
+            }
+        }
+    }
+
+    /** The hub exited because its port was taken meanwhile. */
+    private static final class PortTaken extends RuntimeException {
+        PortTaken(String output) {
+            super(output);
+        }
     }
 
     /** A port free now, for a hub that must come back on the same port after a restart. */
@@ -93,9 +110,17 @@ public final class HubProcess implements AutoCloseable {
             }
             env.putAll(extraEnv);
             HubProcess hub = new HubProcess(pb.start(), port);
-            if (!hub.ready.await(90, TimeUnit.SECONDS)) {
-                hub.process.destroyForcibly();
-                throw new AssertionError("hub process did not become ready:\n" + String.join("\n", hub.output));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!hub.ready.await(200, TimeUnit.MILLISECONDS)) {
+                if (!hub.process.isAlive() || System.nanoTime() > deadline) {
+                    hub.process.destroyForcibly();
+                    hub.reader.join(5_000);
+                    String out = String.join("\n", hub.output);
+                    if (out.contains("Address already in use")) {
+                        throw new PortTaken(out);
+                    }
+                    throw new AssertionError("hub process did not become ready:\n" + out);
+                }
             }
             return hub;
         } catch (IOException e) {
