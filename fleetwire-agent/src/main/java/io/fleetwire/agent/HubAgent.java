@@ -90,7 +90,8 @@ public final class HubAgent implements AutoCloseable {
         this.runner = new CommandRunner(handlers, b.schemas, b.allowed, seen, b.commandTimeout, Clock.systemUTC(),
                 runtime::hubOffset, runtime::result, update == null ? id -> false : update::owns);
         this.poller = new io.fleetwire.agent.internal.poll.FallbackPoller(new io.fleetwire.agent.internal.poll.FallbackPoller.Config(
-                HubUris.http(b.hub), b.token, b.fallbackAfter, b.pollInterval), connection::state, runner, outbox);
+                HubUris.http(b.hub), b.token, b.fallbackAfter, b.pollInterval), connection::state, runner, outbox,
+                runtime::settingsFromPoll);
     }
 
     public static Builder builder() {

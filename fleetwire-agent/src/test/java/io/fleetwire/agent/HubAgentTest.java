@@ -196,6 +196,30 @@ class HubAgentTest {
     }
 
     @Test
+    void whenTheSocketIsBlocked_settingsChangesArriveByFallbackPolling_andTheHubSeesThemApplied(@TempDir Path state) {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("agent-polls-settings");
+        String config = "/api/v1/devices/" + device.id() + "/config";
+        try (HubAgent agent = HubAgent.builder().hub(URI.create(HUB.hub().httpUrl() + "/ws/blocked")).token(device.token())
+                .stateDir(state).backoff(Duration.ofMillis(200), Duration.ofSeconds(1))
+                .fallbackPolling(Duration.ZERO, Duration.ofMillis(300)).build()) {
+            agent.start();
+            long version = HUB.api().patch(config, "{\"telemetryIntervalSeconds\":9,\"queueBudgetBytes\":2097152}")
+                    .body().path("version").asLong();
+            Await.until("the new settings applied over HTTP", Duration.ofSeconds(15), () -> agent.settings()
+                    .map(s -> s.version() == version).orElse(false));
+            assertThat(agent.settings()).hasValueSatisfying(s -> {
+                assertThat(s.telemetryIntervalSeconds()).isEqualTo(9);
+                assertThat(s.queueBudgetBytes()).isEqualTo(2_097_152L);
+            });
+            Await.until("the hub sees the version applied", Duration.ofSeconds(15), () -> {
+                JsonNode view = HUB.api().get(config).body();
+                return view.path("inSync").asBoolean() && view.path("applied").path("version").asLong() == version;
+            });
+            assertThat(agent.state()).isNotEqualTo(ConnectionState.OPEN);
+        }
+    }
+
+    @Test
     void telemetryQueuedWhileTheHubIsUnreachable_survivesAnAgentRestart_andArrivesOnce(@TempDir Path state) throws Exception {
         TestHub.DeviceHandle device = HUB.hub().createDevice("agent-offline-queue");
         int closedPort;

@@ -140,7 +140,7 @@ public final class Hub implements AutoCloseable {
         new CommandEndpoint(commands, config.commandTtlSeconds()).mount(router, admin);
         new AgentCommandEndpoint(commands.service(), codec).mount(router, deviceAuth);
         new AuditEndpoint(audit).mount(router, admin);
-        new SettingsEndpoint(settings).mount(router, admin);
+        new SettingsEndpoint(settings).mount(router, admin, deviceAuth);
         new AgentEndpoint(new AgentEndpoint.Config(config.deviceRate(), config.deviceBurst()), codec, telemetry, presence,
                 devices, metrics, settings, commands, draining::get).mount(router);
         new OpsEndpoint(pool, metrics, draining::get, presence::count).mount(router);

@@ -263,6 +263,18 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
         }));
     }
 
+    /**
+     * Settings read by the HTTP fallback poller: applied and reported like a {@code config} when their
+     * version differs from the ones in effect (the report goes out by whichever path is up first).
+     */
+    public void settingsFromPoll(Message.Settings s) {
+        Message.Settings current = settings;
+        if (current == null || current.version() != s.version()) {
+            applySettings(s);
+            reportApplied(s);
+        }
+    }
+
     /** Tells the hub which settings version is in effect (queued after they are applied and kept). */
     private void reportApplied(Message.Settings s) {
         inbox.execute(guarded("config_applied", () ->

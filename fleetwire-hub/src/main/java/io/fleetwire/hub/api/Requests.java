@@ -12,6 +12,8 @@ public final class Requests {
     public static final String ACTOR = "fleetwire.actor";
     /** Context key under which device authentication leaves the calling device's id. */
     public static final String DEVICE = "fleetwire.device";
+    /** The {@code DeviceRepository.Credentials} behind a device token (set by {@code DeviceAuth}). */
+    public static final String CREDENTIALS = "fleetwire.credentials";
 
     private Requests() {
     }

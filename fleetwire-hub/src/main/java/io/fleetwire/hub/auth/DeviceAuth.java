@@ -33,6 +33,7 @@ public final class DeviceAuth implements Handler<RoutingContext> {
                 ctx.fail(new ApiException.Unauthorized("unknown or revoked device token"));
             } else {
                 ctx.put(Requests.DEVICE, ar.result().get().id());
+                ctx.put(Requests.CREDENTIALS, ar.result().get());
                 ctx.put(Requests.ACTOR, "device:" + ar.result().get().id());
                 ctx.next();
             }

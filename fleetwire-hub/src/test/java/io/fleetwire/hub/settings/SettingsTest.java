@@ -193,4 +193,43 @@ class SettingsTest {
         }
         assertThat(ok(HUB.api().get("/api/v1/config")).path("effective").path("telemetryIntervalSeconds").asInt()).isEqualTo(3);
     }
+
+    @Test
+    void aDeviceThatOnlyPolls_readsItsSettingsOverHttp_andReportsTheVersionItApplied() {
+        TestHub.DeviceHandle d = device("cfg-http");
+        ApiClient asDevice = HUB.api().withToken(d.token());
+        long version = ok(HUB.api().patch(path(d), "{\"telemetryIntervalSeconds\":7}")).path("version").asLong();
+
+        JsonNode current = ok(asDevice.get("/api/v1/agent/config")).path("settings");
+        assertThat(current.path("version").asLong()).isEqualTo(version);
+        assertThat(current.path("telemetryIntervalSeconds").asInt()).isEqualTo(7);
+        assertThat(current.path("heartbeatSeconds").asInt()).isEqualTo(30);
+
+        // A stale version is stored and answered with the current settings, as the socket resends a config.
+        JsonNode stale = ok(asDevice.post("/api/v1/agent/config/applied", "{\"version\":1}"));
+        assertThat(stale.path("inSync").asBoolean()).isFalse();
+        assertThat(stale.path("settings").path("version").asLong()).isEqualTo(version);
+        assertThat(ok(HUB.api().get(path(d))).path("applied").path("version").asLong()).isEqualTo(1);
+
+        JsonNode inSync = ok(asDevice.post("/api/v1/agent/config/applied", "{\"version\":" + version + "}"));
+        assertThat(inSync.path("inSync").asBoolean()).isTrue();
+        assertThat(inSync.has("settings")).isFalse();
+        JsonNode view = ok(HUB.api().get(path(d)));
+        assertThat(view.path("inSync").asBoolean()).isTrue();
+
+        // Bad reports change nothing.
+        assertError(asDevice.post("/api/v1/agent/config/applied", "{}"), 400, "bad_request", "'version' is required");
+        assertError(asDevice.post("/api/v1/agent/config/applied", "{\"version\":\"3\"}"), 400, "bad_request", "'version'");
+        assertError(asDevice.post("/api/v1/agent/config/applied", "{\"version\":0}"), 400, "bad_request", "'version'");
+        assertError(asDevice.post("/api/v1/agent/config/applied", "{\"version\":2.5}"), 400, "bad_request", "'version'");
+        assertError(asDevice.post("/api/v1/agent/config/applied", "{\"version\":3,\"extra\":1}"), 400, "bad_request", "extra");
+        assertError(asDevice.post("/api/v1/agent/config/applied", "not json"), 400, "bad_request");
+        assertThat(ok(HUB.api().get(path(d)))).isEqualTo(view);
+
+        // Only a device token opens these; an admin token is not a device.
+        assertThat(HUB.api().withToken("fwd_nope").get("/api/v1/agent/config").status()).isEqualTo(401);
+        assertThat(HUB.api().get("/api/v1/agent/config").status()).isEqualTo(401);
+        assertThat(HUB.api().post("/api/v1/agent/config/applied", "{\"version\":1}").status()).isEqualTo(401);
+        assertThat(ok(HUB.api().get(path(d)))).isEqualTo(view);
+    }
 }

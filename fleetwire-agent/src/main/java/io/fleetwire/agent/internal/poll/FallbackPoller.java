@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +27,10 @@ import java.util.function.Supplier;
  * receipts and results over HTTP ({@code POST …/{id}/ack}, {@code …/result}). The socket and this
  * may both run: commands go through the same run-once {@link CommandRunner}, and receipts and
  * results leave the outbox once the hub took them either way.
+ *
+ * <p>Settings follow the same way: each cycle reads {@code GET /api/v1/agent/config} and hands a
+ * changed version to {@code settingsSink} (which applies it and queues {@code config_applied});
+ * a queued {@code config_applied} is reported with {@code POST /api/v1/agent/config/applied}.
  *
  * <p>Threading: one virtual thread of its own.
  */
@@ -42,6 +47,7 @@ public final class FallbackPoller implements AutoCloseable {
     private final Supplier<ConnectionState> state;
     private final CommandRunner runner;
     private final Outbox outbox;
+    private final Consumer<Message.Settings> settingsSink;
     private final MessageCodec codec = new MessageCodec();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private volatile boolean running = true;
@@ -49,8 +55,10 @@ public final class FallbackPoller implements AutoCloseable {
     private volatile Duration interval;
     private Thread thread;
 
-    public FallbackPoller(Config config, Supplier<ConnectionState> state, CommandRunner runner, Outbox outbox) {
+    public FallbackPoller(Config config, Supplier<ConnectionState> state, CommandRunner runner, Outbox outbox,
+                          Consumer<Message.Settings> settingsSink) {
         this.config = config;
+        this.settingsSink = settingsSink;
         this.state = state;
         this.runner = runner;
         this.outbox = outbox;
@@ -92,9 +100,15 @@ public final class FallbackPoller implements AutoCloseable {
         }
     }
 
-    /** One cycle: report what waits, fetch what is pending, run it, report again. */
+    /** One cycle: report what waits, take the current settings, fetch what is pending, run it, report again. */
     void pollOnce() throws IOException, InterruptedException {
         report();
+        HttpResponse<String> cfg = http.send(request("/api/v1/agent/config").GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (cfg.statusCode() == 200) {
+            settingsIn(cfg.body());
+        } else {
+            log.info("Fallback settings poll answered {}: {}", cfg.statusCode(), cfg.body());
+        }
         HttpResponse<String> r = http.send(request("/api/v1/agent/commands").GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             log.info("Fallback poll answered {}: {}", r.statusCode(), r.body());
@@ -166,17 +180,36 @@ public final class FallbackPoller implements AutoCloseable {
                             .header("content-type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
                 }
+                case Message.ConfigApplied a -> req = request("/api/v1/agent/config/applied")
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"version\":" + a.version() + "}"));
                 default -> {
                     return true;
                 }
             }
-            int status = http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpResponse<String> answer = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            int status = answer.statusCode();
             if (status == 200 || status == 404 || status == 409 || status == 400) {
                 outbox.ack(e.seq());
+                if (status == 200 && e.message() instanceof Message.ConfigApplied) {
+                    settingsIn(answer.body());
+                }
                 return true;
             }
             log.info("Reporting {} over HTTP answered {}; will retry", e.message().type(), status);
             return false;
+        }
+    }
+
+    /** Hands the {@code settings} of a hub answer, when it has them, to the sink. */
+    private void settingsIn(String body) {
+        try {
+            JsonNode settings = JSON.readTree(body).path("settings");
+            if (settings.isObject()) {
+                settingsSink.accept(MessageCodec.readSettings(settings));
+            }
+        } catch (IOException | ProtocolException e) {
+            log.warn("Settings from the hub not understood: {}", e.getMessage());
         }
     }
 
