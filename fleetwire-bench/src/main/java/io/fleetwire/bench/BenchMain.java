@@ -40,14 +40,16 @@ public final class BenchMain {
         String token = "fwa_bench_" + UUID.randomUUID().toString().replace("-", "");
         Map<String, String> env = Map.of(
                 "FLEETWIRE_TELEMETRY_INTERVAL_SECONDS", Integer.toString(o.intervalSeconds()),
-                "FLEETWIRE_WS_COMPRESSION", o.deflate() ? "on" : "off");
+                "FLEETWIRE_WS_COMPRESSION", o.deflate() ? "on" : "off",
+                // The ingest run's devices send up to 100 messages/s each; the default per-device limit (20/s) would cap it.
+                "FLEETWIRE_DEVICE_RATE", "200", "FLEETWIRE_DEVICE_BURST", "400");
         Report report = new Report("./fleetwire bench " + String.join(" ", args));
         err.println("bench: starting a hub (" + (o.dbUrl() == null ? "embedded PostgreSQL" : "external PostgreSQL") + ")");
         try (HubChild hub = HubChild.start(work.resolve("hub"), token, o.dbUrl(), env)) {
-            List<String> problems = new BenchRun(o, hub, token, err, report).run(work.resolve("devices.json"));
+            List<String> problems = new BenchRun(o, hub, token, err, report, work).run();
             if (o.peer() && MosquittoPeer.reachable()) {
                 err.println("bench: the same through Mosquitto (" + MosquittoPeer.HOST + ":" + MosquittoPeer.PORT + ")");
-                MosquittoPeer.Result peer = MosquittoPeer.run(o.devices(), o.telemetry(), o.intervalSeconds());
+                MosquittoPeer.Result peer = MosquittoPeer.run(o.steps(), o.telemetry(), o.intervalSeconds());
                 report.peer(peer);
                 if (peer.acked() != peer.published()) {
                     problems.add("Mosquitto acknowledged " + peer.acked() + " of " + peer.published() + " publishes");
@@ -55,18 +57,13 @@ public final class BenchMain {
             } else if (o.peer()) {
                 err.println("bench: no Mosquitto on " + MosquittoPeer.HOST + ":" + MosquittoPeer.PORT + "; the peer is left out");
             }
-            String md = report.markdown(problems);
-            if (o.out().toAbsolutePath().getParent() != null) {
-                Files.createDirectories(o.out().toAbsolutePath().getParent());
-            }
-            Files.writeString(o.out(), md);
+            Path written = write(o, report, problems, out, err);
             if (!problems.isEmpty()) {
-                Path hubLog = o.out().resolveSibling(o.out().getFileName() + ".hub.log");
+                Path hubLog = written.resolveSibling(written.getFileName() + ".hub.log");
                 Files.writeString(hubLog, hub.output());
                 err.println("bench: the hub's output is in " + hubLog.toAbsolutePath());
             }
-            out.print(md);
-            err.println("bench: report written to " + o.out().toAbsolutePath());
+            err.println("bench: report written to " + written.toAbsolutePath());
             return problems.isEmpty() ? 0 : 1;
         } catch (Exception e) {
             err.println("fleetwire bench: the run failed: " + e);
@@ -74,6 +71,42 @@ public final class BenchMain {
         } finally {
             deleteQuietly(work);
         }
+    }
+
+    /** The generated part of docs/benchmarks.md lies between these lines; the rest of that file is kept as it is. */
+    static final String BEGIN = "<!-- bench:begin (written by ./fleetwire bench; edits here are overwritten) -->";
+    static final String END = "<!-- bench:end -->";
+
+    /**
+     * With {@code --out}: the report there, plots beside it. Without: the generated part of
+     * docs/benchmarks.md is replaced and the plots go to docs/bench/ (run from the repository's root).
+     */
+    private static Path write(BenchOptions o, Report report, List<String> problems, PrintStream out, PrintStream err)
+            throws java.io.IOException {
+        Path docs = Path.of("docs", "benchmarks.md").toAbsolutePath();
+        Path file = o.out() != null ? o.out().toAbsolutePath() : docs;
+        if (o.out() == null && !Files.isRegularFile(docs)) {
+            file = Path.of("fleetwire-bench-results.md").toAbsolutePath();
+            err.println("bench: no docs/benchmarks.md here (run from the repository's root to update it); writing " + file);
+        }
+        Files.createDirectories(file.getParent());
+        boolean intoDocs = file.equals(docs);
+        List<String> plots = report.plots(intoDocs ? docs.getParent().resolve("bench") : file.getParent());
+        String md = report.markdown(problems, plots, intoDocs ? "bench/" : "");
+        out.print(md);
+        Files.writeString(file, intoDocs ? replaceGenerated(Files.readString(docs), md) : "# Fleetwire benchmark run\n\n" + md);
+        return file;
+    }
+
+    /** {@code doc} with the text between {@link #BEGIN} and {@link #END} replaced (both added at the end if absent). */
+    static String replaceGenerated(String doc, String generated) {
+        int b = doc.indexOf(BEGIN);
+        int e = doc.indexOf(END);
+        String block = BEGIN + "\n\n" + generated.strip() + "\n\n" + END;
+        if (b < 0 || e < b) {
+            return doc.stripTrailing() + "\n\n" + block + "\n";
+        }
+        return doc.substring(0, b) + block + doc.substring(e + END.length());
     }
 
     private static void deleteQuietly(Path dir) {

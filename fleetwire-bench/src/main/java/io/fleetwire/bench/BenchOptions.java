@@ -2,13 +2,23 @@ package io.fleetwire.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * What {@code ./fleetwire bench} runs: the number of simulated devices, how long telemetry flows, how many
- * commands are timed, and where the report goes. {@code --quick} is CI's smoke run (small numbers).
+ * What {@code ./fleetwire bench} runs: the simulated devices (connected in steps), how long telemetry
+ * flows, how many commands are timed, the maximum-rate ingest run, and where the report goes.
+ * {@code --quick} is CI's smoke run (small numbers).
+ *
+ * @param steps         device counts at which the hub's memory is measured while connecting, ascending, the
+ *                      last one {@code devices}
+ * @param ingestDevices devices of the maximum-rate ingest run (a closed loop: each keeps a few messages in flight)
+ * @param perProcess    devices simulated per process (this one, then simulator worker processes)
+ * @param out           the report; {@code null}: the full run rewrites the generated part of docs/benchmarks.md
  */
-public record BenchOptions(boolean quick, int devices, Duration telemetry, int intervalSeconds, int commands,
-                           boolean deflate, Path out, String dbUrl, boolean peer, boolean help) {
+public record BenchOptions(boolean quick, int devices, List<Integer> steps, Duration telemetry, int intervalSeconds,
+                           int commands, int ingestDevices, Duration ingest, int perProcess, boolean deflate, Path out,
+                           String dbUrl, boolean peer, boolean help) {
 
     /** A usage error, with the message to print. */
     public static final class UsageException extends Exception {
@@ -17,8 +27,10 @@ public record BenchOptions(boolean quick, int devices, Duration telemetry, int i
         }
     }
 
-    /** Devices one simulator process may hold here (20,000 open files per process, less the JVM's own). */
+    /** Devices one hub process may hold here (20,000 open files per process, less the hub's own). */
     static final int MAX_DEVICES = 19_000;
+    /** Devices per simulator process by default: two processes for 19,000, each well inside its open-file limit. */
+    static final int PER_PROCESS = 9_500;
 
     public static BenchOptions parse(String[] args) throws UsageException {
         boolean quick = false;
@@ -29,6 +41,10 @@ public record BenchOptions(boolean quick, int devices, Duration telemetry, int i
         Integer seconds = null;
         Integer interval = null;
         Integer commands = null;
+        Integer ingestDevices = null;
+        Integer ingestSeconds = null;
+        Integer perProcess = null;
+        String steps = null;
         Path out = null;
         String dbUrl = null;
         for (int i = 0; i < args.length; i++) {
@@ -40,23 +56,45 @@ public record BenchOptions(boolean quick, int devices, Duration telemetry, int i
                 case "--peer" -> peer = true;
                 case "--help", "-h" -> help = true;
                 case "--devices" -> devices = number(a, value(args, ++i, a), 1, MAX_DEVICES);
+                case "--steps" -> steps = value(args, ++i, a);
                 case "--seconds" -> seconds = number(a, value(args, ++i, a), 5, 3_600);
                 case "--interval-seconds" -> interval = number(a, value(args, ++i, a), 1, 60);
                 case "--commands" -> commands = number(a, value(args, ++i, a), 1, 100_000);
+                case "--ingest-devices" -> ingestDevices = number(a, value(args, ++i, a), 1, MAX_DEVICES);
+                case "--ingest-seconds" -> ingestSeconds = number(a, value(args, ++i, a), 5, 3_600);
+                case "--per-process" -> perProcess = number(a, value(args, ++i, a), 100, 18_000);
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--db-url" -> dbUrl = value(args, ++i, a);
                 default -> throw new UsageException("unknown option '" + a + "'");
             }
         }
-        int defDevices = quick ? 200 : 1_000;
-        int defSeconds = quick ? 20 : 60;
-        int defInterval = quick ? 1 : 3;
-        int defCommands = quick ? 100 : 1_000;
-        Path defOut = Path.of(quick ? "fleetwire-bench-quick.md" : "fleetwire-bench-results.md");
-        return new BenchOptions(quick, devices == null ? defDevices : devices,
-                Duration.ofSeconds(seconds == null ? defSeconds : seconds), interval == null ? defInterval : interval,
-                commands == null ? defCommands : commands, deflate, out == null ? defOut : out, dbUrl,
+        int n = devices == null ? (quick ? 200 : 1_000) : devices;
+        List<Integer> stepList = steps == null ? List.of(n) : steps(steps, n);
+        int ingestN = ingestDevices == null ? Math.min(n, quick ? 100 : 1_000) : ingestDevices;
+        if (ingestN > n) {
+            throw new UsageException("--ingest-devices must be at most --devices (" + n + "), not " + ingestN);
+        }
+        Path defOut = quick ? Path.of("fleetwire-bench-quick.md") : null;
+        return new BenchOptions(quick, n, stepList, Duration.ofSeconds(seconds == null ? (quick ? 20 : 60) : seconds),
+                interval == null ? (quick ? 1 : 3) : interval, commands == null ? (quick ? 100 : 1_000) : commands,
+                ingestN, Duration.ofSeconds(ingestSeconds == null ? (quick ? 5 : 30) : ingestSeconds),
+                perProcess == null ? PER_PROCESS : perProcess, deflate, out == null ? defOut : out, dbUrl,
                 peer == null ? !quick : peer, help);
+    }
+
+    private static List<Integer> steps(String text, int devices) throws UsageException {
+        List<Integer> out = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            int v = number("--steps", part.strip(), 1, MAX_DEVICES);
+            if (!out.isEmpty() && v <= out.getLast()) {
+                throw new UsageException("--steps must go up, e.g. 5000,10000,19000; got " + text);
+            }
+            out.add(v);
+        }
+        if (out.getLast() != devices) {
+            throw new UsageException("--steps must end at --devices (" + devices + "), not " + out.getLast());
+        }
+        return List.copyOf(out);
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {
@@ -81,24 +119,34 @@ public record BenchOptions(boolean quick, int devices, Duration telemetry, int i
 
     static String usage() {
         return """
-                Usage: ./fleetwire bench [--quick] [--devices N] [--seconds S] [--interval-seconds I] [--commands N]
+                Usage: ./fleetwire bench [--quick] [--devices N] [--steps A,B,…] [--seconds S] [--interval-seconds I]
+                                         [--commands N] [--ingest-devices N] [--ingest-seconds S] [--per-process N]
                                          [--deflate] [--no-peer | --peer] [--out FILE] [--db-url URL]
 
                 Starts its own hub (embedded PostgreSQL, or --db-url) as a child process, simulates the devices
-                from this process and measures: connections held (hub heap and RSS per device, connect rate),
-                telemetry with every message accounted for (sent = acked = rows stored), command latency
-                (REST accepted → device, → result stored), bandwidth per device, and a reconnect storm.
-                Writes a Markdown report (--out; default fleetwire-bench-results.md, or fleetwire-bench-quick.md).
-                Exits 1 when a message is not accounted for.
+                (this process and, past --per-process devices, simulator worker processes) and measures:
+                connections held at each step (hub heap and RSS per device, connect rate), telemetry with every
+                message accounted for (sent = acked = rows stored), command latency (REST accepted → device,
+                → result stored) idle and under telemetry load, bandwidth per device, a reconnect storm, the
+                highest committed telemetry rate (closed loop), database size per device per day, and the same
+                load through Mosquitto. Exits 1 when a message is not accounted for.
 
-                  --quick             CI's smoke run: 200 devices, 20 s of telemetry every 1 s, 100 commands
-                  --devices N         simulated devices (default 1000; at most 19000 in one process here)
+                The full run rewrites the generated part of docs/benchmarks.md (between its bench markers) and
+                writes its plots to docs/bench/; with --out it writes that report (and plots beside it) instead.
+
+                  --quick             CI's smoke run: 200 devices, 20 s of telemetry every 1 s, 100 commands, 5 s
+                                      ingest with 100 devices, no peer; report in fleetwire-bench-quick.md
+                  --devices N         simulated devices (default 1000; at most 19000: one hub process holds ~19k sockets)
+                  --steps A,B,…       connect in steps, measuring the hub at each (e.g. 5000,10000,19000; ends at N)
                   --seconds S         telemetry phase (default 60)
                   --interval-seconds  the hub's telemetry interval (default 3)
-                  --commands N        commands timed, one at a time (default 1000)
+                  --commands N        commands timed, one at a time, idle and again under telemetry (default 1000)
+                  --ingest-devices N  devices of the maximum-rate ingest run (default 1000, at most N)
+                  --ingest-seconds S  its length (default 30)
+                  --per-process N     devices per simulator process (default 9500)
                   --deflate           devices negotiate permessage-deflate (the hub is started with it on)
                   --no-peer, --peer   leave out (default with --quick) or run the same load through the Mosquitto on
-                                      127.0.0.1:1883 (HiveMQ MQTT client): RSS per connection, QoS 1 PUBACK and
-                                      publish → subscriber latency, side by side with the ratio""";
+                                      127.0.0.1:1883 (HiveMQ MQTT client): RSS per connection at each step, QoS 1
+                                      PUBACK and publish → subscriber latency, side by side with the ratio""";
     }
 }

@@ -1,8 +1,8 @@
 package io.fleetwire.bench;
 
+import io.fleetwire.bench.fleet.Fleets;
 import io.fleetwire.sim.CommandListener;
 import io.fleetwire.sim.CommandReceipt;
-import io.fleetwire.sim.Fleet;
 import io.fleetwire.sim.FleetOptions;
 import io.fleetwire.sim.FleetStats;
 import io.fleetwire.sim.SimDevice;
@@ -19,90 +19,123 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * One benchmark run against one hub process: each phase measures one figure of issue #5 and appends
- * it to the {@link Report}. Every message is accounted for: the run fails unless telemetry sent =
- * acknowledged = rows stored and every timed command's result was stored.
+ * One benchmark run against one hub process: each phase measures one figure of issue #5 and hands it
+ * to the {@link Report}. Every message is accounted for: the run fails unless telemetry sent =
+ * acknowledged = rows stored (in the main phases and in the ingest run) and every timed command's
+ * result was stored.
  */
 final class BenchRun {
+
+    /** Ingest run: each device sends every 10 ms unless this many of its messages wait for their ack. */
+    private static final int INGEST_IN_FLIGHT = 8;
 
     private final BenchOptions options;
     private final HubChild hub;
     private final String adminToken;
     private final PrintStream log;
     private final Report report;
+    private final Path work;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final long startedAt = System.nanoTime();
 
-    BenchRun(BenchOptions options, HubChild hub, String adminToken, PrintStream log, Report report) {
+    BenchRun(BenchOptions options, HubChild hub, String adminToken, PrintStream log, Report report, Path work) {
         this.options = options;
         this.hub = hub;
         this.adminToken = adminToken;
         this.log = log;
         this.report = report;
+        this.work = work;
     }
 
     /** Runs every phase; returns the problems found (empty: every message accounted for). */
-    List<String> run(Path stateFile) throws Exception {
+    List<String> run() throws Exception {
         URI base = URI.create("http://127.0.0.1:" + hub.port());
+        Path devicesFile = work.resolve("devices.json");
         long heapIdle = hub.liveHeapBytes();
         long rssIdle = hub.rssBytes();
-        log.println("bench: creating " + options.devices() + " devices");
-        List<SimDevice> devices = SimDevices.createOrLoad(base, adminToken, options.devices(), stateFile, n -> { });
+        long[] db0 = telemetryTable();
+        say("creating " + options.devices() + " devices");
+        List<SimDevice> devices = SimDevices.createOrLoad(base, adminToken, options.devices(), devicesFile, n -> { });
         FleetOptions fo = FleetOptions.builder(base, devices).connectRate(2_000).deflate(options.deflate()).build();
-        List<String> problems = new java.util.ArrayList<>();
-        try (Fleet fleet = Fleet.start(fo)) {
+        List<String> problems = new ArrayList<>();
+        try (Fleets fleets = new Fleets(fo, devicesFile, options.perProcess(), work)) {
             long t0 = System.nanoTime();
-            Duration connectLimit = Duration.ofSeconds(120 + options.devices() / 50);
-            if (!fleet.awaitConnected(connectLimit)) {
-                problems.add("only " + fleet.connected() + " of " + options.devices() + " devices connected within "
-                        + connectLimit.toSeconds() + " s");
-                return problems;
+            for (int step : options.steps()) {
+                say("connecting " + step + " devices");
+                long s0 = System.nanoTime();
+                int before = fleets.started();
+                fleets.grow(step);
+                Duration limit = Duration.ofSeconds(120 + (step - before) / 50);
+                if (!fleets.awaitConnected(step, limit)) {
+                    problems.add("only " + fleets.connected() + " of " + step + " devices connected within "
+                            + limit.toSeconds() + " s");
+                    return problems;
+                }
+                double stepSeconds = (System.nanoTime() - s0) / 1e9;
+                fleets.pauseTelemetry();
+                fleets.awaitAllAcked(Duration.ofSeconds(60));
+                report.step(step, step - before, fleets.processes(), stepSeconds, (hub.liveHeapBytes() - heapIdle) / (double) step,
+                        (hub.rssBytes() - rssIdle) / (double) step);
             }
-            double connectSeconds = (System.nanoTime() - t0) / 1e9;
-            fleet.pauseTelemetry();
-            fleet.awaitAllAcked(Duration.ofSeconds(60));
-            long heapHeld = hub.liveHeapBytes();
-            long rssHeld = hub.rssBytes();
-            report.connections(options.devices(), connectSeconds, heapIdle, heapHeld, rssIdle, rssHeld);
+            report.connections(options.devices(), fleets.processes(), (System.nanoTime() - t0) / 1e9, heapIdle);
 
-            log.println("bench: telemetry for " + options.telemetry().toSeconds() + " s");
-            FleetStats before = fleet.stats();
-            long storedBefore = storedRows();
-            fleet.resumeTelemetry();
-            Thread.sleep(options.telemetry().toMillis());
-            fleet.pauseTelemetry();
-            FleetStats flowing = fleet.stats().since(before);
-            if (!fleet.awaitAllAcked(Duration.ofSeconds(120))) {
-                problems.add(fleet.stats().telemetryUnacked() + " telemetry messages still unacknowledged after 120 s");
-            }
-            FleetStats telemetry = fleet.stats().since(before);
-            long stored = storedRows() - storedBefore;
-            report.telemetry(telemetry, flowing, stored, options.intervalSeconds());
-            if (telemetry.telemetrySent() != telemetry.telemetryAcked() || telemetry.telemetryAcked() != stored) {
-                problems.add("telemetry not accounted for: sent " + telemetry.telemetrySent() + ", acked "
-                        + telemetry.telemetryAcked() + ", stored " + stored);
-            }
+            say("telemetry for " + options.telemetry().toSeconds() + " s");
+            problems.addAll(telemetry(fleets));
 
-            log.println("bench: " + options.commands() + " commands, one at a time");
-            problems.addAll(commands(fleet, base, devices));
+            say("" + options.commands() + " commands, one at a time, idle");
+            problems.addAll(commands(fleets, base, "idle"));
+            say("" + options.commands() + " commands, one at a time, under telemetry");
+            fleets.resumeTelemetry();
+            problems.addAll(commands(fleets, base, "under telemetry load"));
+            fleets.pauseTelemetry();
+            fleets.awaitAllAcked(Duration.ofSeconds(60));
 
-            log.println("bench: reconnect storm");
-            problems.addAll(storm(fleet));
+            say("reconnect storm");
+            problems.addAll(storm(fleets));
+        }
+        say("maximum-rate ingest, " + options.ingestDevices() + " devices for " + options.ingest().toSeconds() + " s");
+        problems.addAll(ingest(fo));
+        long[] db1 = telemetryTable();
+        report.database(db1[0] - db0[0], db1[1] - db0[1], options.intervalSeconds());
+        return problems;
+    }
+
+    private List<String> telemetry(Fleets fleets) throws Exception {
+        FleetStats before = fleets.stats();
+        long storedBefore = storedRows();
+        fleets.resumeTelemetry();
+        Thread.sleep(options.telemetry().toMillis());
+        fleets.pauseTelemetry();
+        FleetStats flowing = fleets.stats().since(before);
+        List<String> problems = new ArrayList<>();
+        if (!fleets.awaitAllAcked(Duration.ofSeconds(120))) {
+            problems.add(fleets.stats().telemetryUnacked() + " telemetry messages still unacknowledged after 120 s");
+        }
+        FleetStats telemetry = fleets.stats().since(before);
+        long stored = storedRows() - storedBefore;
+        report.telemetry(telemetry, flowing, stored, options.intervalSeconds());
+        if (telemetry.telemetrySent() != telemetry.telemetryAcked() || telemetry.telemetryAcked() != stored) {
+            problems.add("telemetry not accounted for: sent " + telemetry.telemetrySent() + ", acked "
+                    + telemetry.telemetryAcked() + ", stored " + stored);
         }
         return problems;
     }
 
-    private List<String> commands(Fleet fleet, URI base, List<SimDevice> devices) throws Exception {
+    private List<String> commands(Fleets fleets, URI base, String condition) throws Exception {
+        List<SimDevice> targets = fleets.localDevices();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Histogram toDevice = new Histogram(60_000_000_000L, 3);
         Histogram toStored = new Histogram(60_000_000_000L, 3);
         Map<String, Boolean> stored = new ConcurrentHashMap<>();
-        fleet.onCommand(new CommandListener() {
+        fleets.onCommand(new CommandListener() {
             @Override
             public void received(CommandReceipt r) {
                 Long t = sentAt.get(r.deviceId());
@@ -136,7 +169,7 @@ final class BenchRun {
                 }
                 stored.clear();
             }
-            SimDevice d = devices.get(ThreadLocalRandom.current().nextInt(devices.size()));
+            SimDevice d = targets.get(ThreadLocalRandom.current().nextInt(targets.size()));
             sentAt.put(d.id(), System.nanoTime());
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/devices/" + d.id() + "/commands"))
                     .header("Authorization", "Bearer " + adminToken)
@@ -148,55 +181,106 @@ final class BenchRun {
             String id = r.body().replaceAll(".*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (i >= warmup && !stored.containsKey(id) && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                LockSupport.parkNanos(100_000);
             }
             sentAt.remove(d.id());
         }
-        report.commands(options.commands(), toDevice, toStored);
-        List<String> problems = new java.util.ArrayList<>();
+        report.commands(condition, options.commands(), toDevice, toStored);
+        List<String> problems = new ArrayList<>();
         if (failures > 0) {
-            problems.add(failures + " command creations were refused");
+            problems.add(failures + " command creations were refused (" + condition + ")");
         }
         if (stored.size() != options.commands()) {
-            problems.add("only " + stored.size() + " of " + options.commands() + " command results stored within 10 s each");
+            problems.add("only " + stored.size() + " of " + options.commands() + " command results stored within 10 s each ("
+                    + condition + ")");
         }
         return problems;
     }
 
-    private List<String> storm(Fleet fleet) throws Exception {
+    private List<String> storm(Fleets fleets) throws Exception {
         long cpu0 = hub.cpuTicks();
         long peakRss = hub.rssBytes();
+        double peakCpu = 0;
         long t0 = System.nanoTime();
-        fleet.resumeTelemetry();
-        fleet.dropAll();
+        fleets.resumeTelemetry();
+        fleets.dropAll();
         long limitSeconds = 180 + options.devices() / 50;
         long deadline = t0 + Duration.ofSeconds(limitSeconds).toNanos();
         boolean back = false;
-        Thread.sleep(200);
+        long lastTicks = cpu0;
+        long lastAt = t0;
         while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            long now = System.nanoTime();
+            long ticks = hub.cpuTicks();
+            peakCpu = Math.max(peakCpu, 100.0 * (ticks - lastTicks) / 100.0 / ((now - lastAt) / 1e9));
+            lastTicks = ticks;
+            lastAt = now;
             peakRss = Math.max(peakRss, hub.rssBytes());
-            if (fleet.connected() == options.devices()) {
+            if (fleets.connected() == options.devices()) {
                 back = true;
                 break;
             }
-            Thread.sleep(100);
         }
         double reconnectSeconds = (System.nanoTime() - t0) / 1e9;
-        fleet.pauseTelemetry();
-        boolean caughtUp = fleet.awaitAllAcked(Duration.ofSeconds(120));
+        fleets.pauseTelemetry();
+        boolean caughtUp = fleets.awaitAllAcked(Duration.ofSeconds(120));
         double caughtUpSeconds = (System.nanoTime() - t0) / 1e9;
         peakRss = Math.max(peakRss, hub.rssBytes());
         double cpuSeconds = (hub.cpuTicks() - cpu0) / 100.0;
-        report.storm(options.devices(), reconnectSeconds, caughtUpSeconds, cpuSeconds, peakRss);
-        List<String> problems = new java.util.ArrayList<>();
+        report.storm(options.devices(), reconnectSeconds, caughtUpSeconds, cpuSeconds, peakCpu, peakRss);
+        List<String> problems = new ArrayList<>();
         if (!back) {
-            problems.add("only " + fleet.connected() + " of " + options.devices() + " devices back within " + limitSeconds
+            problems.add("only " + fleets.connected() + " of " + options.devices() + " devices back within " + limitSeconds
                     + " s of the storm");
         }
         if (!caughtUp) {
-            problems.add(fleet.stats().telemetryUnacked() + " messages unacknowledged after the storm");
+            problems.add(fleets.stats().telemetryUnacked() + " messages unacknowledged after the storm");
         }
         return problems;
+    }
+
+    /**
+     * The highest committed rate: {@code ingestDevices} devices each send every 10 ms unless
+     * {@link #INGEST_IN_FLIGHT} of their messages wait for an ack, so the hub is offered what it can
+     * commit; counted over the window, then every message accounted for.
+     */
+    private List<String> ingest(FleetOptions all) throws Exception {
+        FleetOptions fo = FleetOptions.builder(all.hub(), all.devices().subList(0, options.ingestDevices()))
+                .connectRate(2_000).deflate(options.deflate()).telemetryInterval(Duration.ofMillis(10))
+                .inFlightLimit(INGEST_IN_FLIGHT).maxUnacked(10_000).build();
+        List<String> problems = new ArrayList<>();
+        long storedAtStart = storedRows();
+        try (Fleets fleets = new Fleets(fo, work.resolve("devices.json"), options.perProcess(), work)) {
+            fleets.grow(options.ingestDevices());
+            if (!fleets.awaitConnected(options.ingestDevices(), Duration.ofSeconds(120 + options.ingestDevices() / 50))) {
+                problems.add("ingest: only " + fleets.connected() + " of " + options.ingestDevices() + " devices connected");
+                return problems;
+            }
+            Thread.sleep(3_000); // warm-up
+            FleetStats before = fleets.stats();
+            long cpu0 = hub.cpuTicks();
+            Thread.sleep(options.ingest().toMillis());
+            FleetStats window = fleets.stats().since(before);
+            double cpuSeconds = (hub.cpuTicks() - cpu0) / 100.0;
+            fleets.pauseTelemetry();
+            if (!fleets.awaitAllAcked(Duration.ofSeconds(120))) {
+                problems.add("ingest: " + fleets.stats().telemetryUnacked() + " messages unacknowledged after 120 s");
+            }
+            // Accounted over the whole ingest run: what was in flight when the window opened or closed counts too.
+            FleetStats total = fleets.stats();
+            long stored = storedRows() - storedAtStart;
+            report.ingest(options.ingestDevices(), window, total, stored, cpuSeconds);
+            if (total.telemetrySent() != total.telemetryAcked() || total.telemetryAcked() != stored) {
+                problems.add("ingest not accounted for: sent " + total.telemetrySent() + ", acked " + total.telemetryAcked()
+                        + ", stored " + stored);
+            }
+        }
+        return problems;
+    }
+
+    private void say(String what) {
+        log.printf(java.util.Locale.ROOT, "bench [%6.1f s]: %s%n", (System.nanoTime() - startedAt) / 1e9, what);
     }
 
     private long storedRows() throws Exception {
@@ -204,6 +288,17 @@ final class BenchRun {
              ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM telemetry")) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** Rows and bytes (tables, indexes and TOAST of every partition) of the telemetry table. */
+    private long[] telemetryTable() throws Exception {
+        try (Connection c = DriverManager.getConnection(hub.jdbcUrl());
+             ResultSet rs = c.createStatement().executeQuery("SELECT (SELECT count(*) FROM telemetry),"
+                     + " (SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits"
+                     + " WHERE inhparent = 'telemetry'::regclass)")) {
+            rs.next();
+            return new long[]{rs.getLong(1), rs.getLong(2)};
         }
     }
 }

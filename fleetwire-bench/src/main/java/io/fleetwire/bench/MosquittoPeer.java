@@ -39,7 +39,12 @@ final class MosquittoPeer {
 
     /** What the peer measured. */
     record Result(int connections, double connectSeconds, long rssPerConnection, long published, long acked,
-                  long delivered, Histogram puback, Histogram delivery, double bytesPerDevicePerSecond) {
+                  long delivered, Histogram puback, Histogram delivery, double bytesPerDevicePerSecond,
+                  List<Step> steps) {
+    }
+
+    /** Mosquitto's RSS per held connection with {@code connections} held. */
+    record Step(int connections, long rssPerConnection) {
     }
 
     static boolean reachable() {
@@ -66,27 +71,38 @@ final class MosquittoPeer {
         }
     }
 
-    static Result run(int devices, Duration telemetry, int intervalSeconds) throws Exception {
+    /** Connects {@code steps} (ascending; the last is the device count), measuring Mosquitto at each, then relays. */
+    static Result run(List<Integer> steps, Duration telemetry, int intervalSeconds) throws Exception {
+        int devices = steps.getLast();
         long pid = pid().orElseThrow(() -> new IllegalStateException("no mosquitto process to measure"));
         String run = Long.toHexString(ThreadLocalRandom.current().nextLong());
         long rssBefore = rss(pid);
         List<Mqtt3AsyncClient> clients = new ArrayList<>(devices);
         long t0 = System.nanoTime();
         List<CompletableFuture<?>> connecting = new ArrayList<>();
+        List<Step> measured = new ArrayList<>();
+        long pausedNanos = 0;
         for (int i = 0; i < devices; i++) {
             Mqtt3AsyncClient c = Mqtt3Client.builder().identifier("fw-bench-" + run + "-" + i).serverHost(HOST).serverPort(PORT)
                     .buildAsync();
             clients.add(c);
             connecting.add(c.connectWith().keepAlive(30).cleanSession(true).send());
-            if (connecting.size() >= 200) {
+            if (connecting.size() >= 200 || steps.contains(i + 1)) {
                 CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
                 connecting.clear();
             }
+            if (steps.contains(i + 1) && i + 1 < devices) {
+                long p0 = System.nanoTime();
+                Thread.sleep(1_000);
+                measured.add(new Step(i + 1, (rss(pid) - rssBefore) / (i + 1)));
+                pausedNanos += System.nanoTime() - p0;
+            }
         }
         CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        double connectSeconds = (System.nanoTime() - t0) / 1e9;
+        double connectSeconds = (System.nanoTime() - t0 - pausedNanos) / 1e9;
         Thread.sleep(1_000);
         long rssHeld = rss(pid);
+        measured.add(new Step(devices, (rssHeld - rssBefore) / devices));
 
         // One subscriber for every device's topic: publish → delivery, matched per device in publish order.
         @SuppressWarnings("unchecked")
@@ -163,7 +179,7 @@ final class MosquittoPeer {
         }
         subscriber.disconnect();
         return new Result(devices, connectSeconds, (rssHeld - rssBefore) / devices, published.get(), acked.get(),
-                delivered.get(), puback, delivery, bytes.get() / (double) devices / seconds);
+                delivered.get(), puback, delivery, bytes.get() / (double) devices / seconds, List.copyOf(measured));
     }
 
     private static long rss(long pid) throws IOException {

@@ -28,6 +28,37 @@ class BenchOptionsTest {
         assertThat(full.deflate()).isTrue();
         assertThat(full.out()).isEqualTo(Path.of("r.md"));
         assertThat(full.peer()).isTrue();
+        assertThat(full.steps()).containsExactly(10_000);
+        assertThat(full.ingestDevices()).isEqualTo(1_000);
+        BenchOptions docs = BenchOptions.parse(new String[]{"--devices", "19000", "--steps", "5000,10000,19000"});
+        assertThat(docs.out()).as("a full run without --out rewrites docs/benchmarks.md").isNull();
+        assertThat(docs.steps()).containsExactly(5_000, 10_000, 19_000);
+        assertThat(quick.ingestDevices()).isEqualTo(100);
+        assertThat(quick.ingest().toSeconds()).isEqualTo(5);
+    }
+
+    @Test
+    void badSteps_areRefusedWithTheReason() {
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--devices", "100", "--steps", "50,40,100"}))
+                .hasMessageContaining("must go up");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--devices", "100", "--steps", "50,90"}))
+                .hasMessageContaining("must end at --devices (100)");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--devices", "100", "--steps", "50,,100"}))
+                .hasMessageContaining("whole number");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--devices", "100", "--ingest-devices", "101"}))
+                .hasMessageContaining("at most --devices");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--per-process", "5"})).hasMessageContaining("between 100 and 18000");
+    }
+
+    @Test
+    void theGeneratedPartOfTheDocs_isReplaced_andTheRestKept() {
+        String doc = "# Benchmarks\n\nintro\n\n" + BenchMain.BEGIN + "\n\nold figures\n\n" + BenchMain.END + "\n\n## Agent footprint\nkept\n";
+        String out = BenchMain.replaceGenerated(doc, "new figures\n");
+        assertThat(out).startsWith("# Benchmarks\n\nintro\n\n" + BenchMain.BEGIN).contains("new figures")
+                .doesNotContain("old figures").endsWith(BenchMain.END + "\n\n## Agent footprint\nkept\n");
+        assertThat(BenchMain.replaceGenerated(out, "newer\n")).contains("newer").doesNotContain("new figures");
+        assertThat(BenchMain.replaceGenerated("# Benchmarks\n", "first\n"))
+                .isEqualTo("# Benchmarks\n\n" + BenchMain.BEGIN + "\n\nfirst\n\n" + BenchMain.END + "\n");
     }
 
     @Test

@@ -34,10 +34,14 @@ import java.util.Set;
  * @param maxUnacked        messages a device keeps waiting for their ack (default 1,000); past it the oldest
  *                          telemetry is dropped and counted in {@link FleetStats#telemetryDropped()}
  * @param seed              seed of the telemetry generators (device n uses {@code seed + n}), for repeatable runs
+ * @param inFlightLimit     0 (the default): a device samples at every tick, as an agent does. Otherwise a device
+ *                          whose telemetry waiting for acks reaches this many skips the tick (no message is made):
+ *                          with a short interval this is a closed loop that offers the hub as much as it commits,
+ *                          the way to find its ceiling without dropping anything (0 … 1,000,000)
  */
 public record FleetOptions(URI hub, List<SimDevice> devices, int connectRate, Duration telemetryInterval,
                            boolean deflate, int eventLoops, Duration backoffBase, Duration backoffMax,
-                           Duration commandRunTime, int maxUnacked, long seed) {
+                           Duration commandRunTime, int maxUnacked, long seed, int inFlightLimit) {
 
     public FleetOptions {
         Objects.requireNonNull(hub, "hub");
@@ -58,6 +62,7 @@ public record FleetOptions(URI hub, List<SimDevice> devices, int connectRate, Du
         range("connectRate", connectRate, 1, 1_000_000);
         range("eventLoops", eventLoops, 1, 64);
         range("maxUnacked", maxUnacked, 1, 1_000_000);
+        range("inFlightLimit", inFlightLimit, 0, 1_000_000);
         if (telemetryInterval != null && (telemetryInterval.toMillis() < 10 || telemetryInterval.toHours() > 24)) {
             throw new IllegalArgumentException("telemetryInterval must be 10 ms … 24 h: " + telemetryInterval);
         }
@@ -86,7 +91,7 @@ public record FleetOptions(URI hub, List<SimDevice> devices, int connectRate, Du
     /** A copy with other devices (e.g. a subset), everything else the same. */
     public FleetOptions withDevices(List<SimDevice> other) {
         return new FleetOptions(hub, other, connectRate, telemetryInterval, deflate, eventLoops, backoffBase,
-                backoffMax, commandRunTime, maxUnacked, seed);
+                backoffMax, commandRunTime, maxUnacked, seed, inFlightLimit);
     }
 
     /** Builder of {@link FleetOptions}; every setter documents its default on the record. */
@@ -102,6 +107,7 @@ public record FleetOptions(URI hub, List<SimDevice> devices, int connectRate, Du
         private Duration commandRunTime = Duration.ZERO;
         private int maxUnacked = 1_000;
         private long seed = 1;
+        private int inFlightLimit;
 
         private Builder(URI hub, List<SimDevice> devices) {
             this.hub = hub;
@@ -150,9 +156,14 @@ public record FleetOptions(URI hub, List<SimDevice> devices, int connectRate, Du
             return this;
         }
 
+        public Builder inFlightLimit(int n) {
+            this.inFlightLimit = n;
+            return this;
+        }
+
         public FleetOptions build() {
             return new FleetOptions(hub, devices, connectRate, telemetryInterval, deflate, eventLoops, backoffBase,
-                    backoffMax, commandRunTime, maxUnacked, seed);
+                    backoffMax, commandRunTime, maxUnacked, seed, inFlightLimit);
         }
     }
 }

@@ -90,6 +90,32 @@ public record FleetStats(long elapsedNanos, int devices, int connected, long def
                 minus(commandResultLatency, earlier.commandResultLatency));
     }
 
+    /**
+     * Two fleets' snapshots taken at about the same time, as one (e.g. fleets in several processes):
+     * counts and histograms add up, the time span is the longer one.
+     */
+    public FleetStats plus(FleetStats other) {
+        return new FleetStats(Math.max(elapsedNanos, other.elapsedNanos), devices + other.devices,
+                connected + other.connected, deflateSockets + other.deflateSockets,
+                telemetrySent + other.telemetrySent, telemetryResent + other.telemetryResent,
+                telemetryAcked + other.telemetryAcked, telemetryUnacked + other.telemetryUnacked,
+                telemetryDropped + other.telemetryDropped, telemetryRejected + other.telemetryRejected,
+                retryableErrors + other.retryableErrors, duplicateAcks + other.duplicateAcks,
+                commandsReceived + other.commandsReceived, commandFrames + other.commandFrames,
+                commandsAnswered + other.commandsAnswered, commandResultsStored + other.commandResultsStored,
+                commandsCancelled + other.commandsCancelled, reconnects + other.reconnects,
+                connectFailures + other.connectFailures, authFailures + other.authFailures,
+                bytesIn + other.bytesIn, bytesOut + other.bytesOut,
+                add(ackLatency, other.ackLatency), add(commandReceiptLatency, other.commandReceiptLatency),
+                add(commandResultLatency, other.commandResultLatency));
+    }
+
+    private static Histogram add(Histogram a, Histogram b) {
+        Histogram h = a.copy();
+        h.add(b);
+        return h;
+    }
+
     private static Histogram minus(Histogram later, Histogram earlier) {
         Histogram h = later.copy();
         h.subtract(earlier);

@@ -380,13 +380,24 @@ public final class DeviceSession {
             }
             resendStale(now);
         }
-        if (!fleet.paused) {
+        int limit = fleet.options.inFlightLimit();
+        if (!fleet.paused && (limit == 0 || inFlightTelemetry() < limit)) {
             long s = ++seq;
             Message.Telemetry t = new Message.Telemetry(s, List.of(machine.next(Instant.now())));
             counters.telemetrySent.increment();
             counters.telemetryUnacked.increment();
             enqueue(new Outgoing(s, Kind.TELEMETRY, fleet.codec.encode(t), null));
         }
+    }
+
+    private int inFlightTelemetry() {
+        int n = 0;
+        for (Outgoing o : unacked.values()) {
+            if (o.kind == Kind.TELEMETRY) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void resendStale(long now) {
