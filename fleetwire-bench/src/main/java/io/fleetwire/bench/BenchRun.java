@@ -258,11 +258,14 @@ final class BenchRun {
                 return problems;
             }
             Thread.sleep(3_000); // warm-up
+            List<Long> pg = ProcessCpu.postgres(work.resolve("hub").resolve("pg"));
+            List<Long> sim = ProcessCpu.simulator(hub.pid());
             FleetStats before = fleets.stats();
-            long cpu0 = hub.cpuTicks();
+            long[] cpu0 = {hub.cpuTicks(), ProcessCpu.ticks(pg), ProcessCpu.ticks(sim)};
             Thread.sleep(options.ingest().toMillis());
             FleetStats window = fleets.stats().since(before);
-            double cpuSeconds = (hub.cpuTicks() - cpu0) / 100.0;
+            double[] cpuSeconds = {(hub.cpuTicks() - cpu0[0]) / 100.0, (ProcessCpu.ticks(pg) - cpu0[1]) / 100.0,
+                    (ProcessCpu.ticks(sim) - cpu0[2]) / 100.0};
             fleets.pauseTelemetry();
             if (!fleets.awaitAllAcked(Duration.ofSeconds(120))) {
                 problems.add("ingest: " + fleets.stats().telemetryUnacked() + " messages unacknowledged after 120 s");

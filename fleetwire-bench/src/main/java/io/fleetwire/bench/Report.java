@@ -105,7 +105,8 @@ final class Report {
         row(storm, "Hub peak RSS", String.format(Locale.ROOT, "%.0f MB", peakRss / 1e6));
     }
 
-    void ingest(int devices, FleetStats window, FleetStats total, long stored, double hubCpuSeconds) {
+    /** {@code cpuSeconds}: used in the window by the hub, its PostgreSQL, the simulator processes. */
+    void ingest(int devices, FleetStats window, FleetStats total, long stored, double[] cpuSeconds) {
         double seconds = window.elapsed().toNanos() / 1e9;
         double rate = window.telemetryAcked() / seconds;
         boolean all = total.telemetrySent() == total.telemetryAcked() && total.telemetryAcked() == stored;
@@ -115,8 +116,9 @@ final class Report {
         row(ingest, "Accounted for (sent = acked = rows stored)", String.format(Locale.ROOT, "%,d sent, %,d acked, %,d stored %s",
                 total.telemetrySent(), total.telemetryAcked(), stored, all ? "✓" : "✗"));
         row(ingest, "Device sends → ack after commit, p50 / p99", ms(h.getValueAtPercentile(50)) + " / " + ms(h.getValueAtPercentile(99)));
-        row(ingest, "Hub CPU in the window", String.format(Locale.ROOT, "%.0f %% of one core (%d cores on the machine, shared "
-                + "with the simulator and PostgreSQL)", 100 * hubCpuSeconds / seconds, Runtime.getRuntime().availableProcessors()));
+        row(ingest, "CPU in the window, % of one core: hub / its PostgreSQL / simulator", String.format(Locale.ROOT,
+                "%.0f %% / %.0f %% / %.0f %% (of %d cores on the machine)", 100 * cpuSeconds[0] / seconds,
+                100 * cpuSeconds[1] / seconds, 100 * cpuSeconds[2] / seconds, Runtime.getRuntime().availableProcessors()));
         summary("Committed telemetry messages/s (closed loop, " + String.format(Locale.ROOT, "%,d", devices) + " devices)",
                 String.format(Locale.ROOT, "%,.0f/s", rate), "≥ 30,000/s", rate >= 30_000);
     }
