@@ -36,6 +36,8 @@ final class BenchRun {
 
     /** Ingest run: each device sends every 10 ms unless this many of its messages wait for their ack. */
     private static final int INGEST_IN_FLIGHT = 8;
+    /** Commands timed at each connection step (idle). */
+    private static final int STEP_COMMANDS = 200;
 
     private final BenchOptions options;
     private final HubChild hub;
@@ -82,8 +84,11 @@ final class BenchRun {
                 double stepSeconds = (System.nanoTime() - s0) / 1e9;
                 fleets.pauseTelemetry();
                 fleets.awaitAllAcked(Duration.ofSeconds(60));
-                report.step(step, step - before, fleets.processes(), stepSeconds, (hub.liveHeapBytes() - heapIdle) / (double) step,
-                        (hub.rssBytes() - rssIdle) / (double) step);
+                double heap = (hub.liveHeapBytes() - heapIdle) / (double) step;
+                double rss = (hub.rssBytes() - rssIdle) / (double) step;
+                Timed t = timeCommands(fleets, base, "idle, " + step + " devices", STEP_COMMANDS);
+                problems.addAll(t.problems());
+                report.step(step, step - before, fleets.processes(), stepSeconds, heap, rss, t.toDevice());
             }
             report.connections(options.devices(), fleets.processes(), (System.nanoTime() - t0) / 1e9, heapIdle);
 
@@ -129,7 +134,18 @@ final class BenchRun {
         return problems;
     }
 
+    /** Latencies of timed commands, and what went wrong. */
+    private record Timed(Histogram toDevice, Histogram toStored, List<String> problems) {
+    }
+
     private List<String> commands(Fleets fleets, URI base, String condition) throws Exception {
+        Timed t = timeCommands(fleets, base, condition, options.commands());
+        report.commands(condition, options.commands(), t.toDevice(), t.toStored());
+        return t.problems();
+    }
+
+    /** {@code count} commands one at a time to random devices of this process, after up to 50 for warm-up. */
+    private Timed timeCommands(Fleets fleets, URI base, String condition, int count) throws Exception {
         List<SimDevice> targets = fleets.localDevices();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Histogram toDevice = new Histogram(60_000_000_000L, 3);
@@ -157,9 +173,9 @@ final class BenchRun {
                 }
             }
         });
-        int warmup = Math.min(50, options.commands());
+        int warmup = Math.min(50, count);
         int failures = 0;
-        for (int i = 0; i < warmup + options.commands(); i++) {
+        for (int i = 0; i < warmup + count; i++) {
             if (i == warmup) {
                 synchronized (toDevice) {
                     toDevice.reset();
@@ -185,16 +201,15 @@ final class BenchRun {
             }
             sentAt.remove(d.id());
         }
-        report.commands(condition, options.commands(), toDevice, toStored);
         List<String> problems = new ArrayList<>();
         if (failures > 0) {
             problems.add(failures + " command creations were refused (" + condition + ")");
         }
-        if (stored.size() != options.commands()) {
-            problems.add("only " + stored.size() + " of " + options.commands() + " command results stored within 10 s each ("
+        if (stored.size() != count) {
+            problems.add("only " + stored.size() + " of " + count + " command results stored within 10 s each ("
                     + condition + ")");
         }
-        return problems;
+        return new Timed(toDevice, toStored, problems);
     }
 
     private List<String> storm(Fleets fleets) throws Exception {

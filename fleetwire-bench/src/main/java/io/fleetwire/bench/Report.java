@@ -17,7 +17,8 @@ import java.util.Locale;
 final class Report {
 
     /** One connection step: the hub's memory per device with {@code devices} held. */
-    record Step(int devices, int added, int processes, double seconds, double heapPerDevice, double rssPerDevice) {
+    record Step(int devices, int added, int processes, double seconds, double heapPerDevice, double rssPerDevice,
+                Histogram command) {
     }
 
     private final String command;
@@ -41,20 +42,23 @@ final class Report {
         this.command = command;
     }
 
-    void step(int devices, int added, int processes, double seconds, double heapPerDevice, double rssPerDevice) {
-        steps.add(new Step(devices, added, processes, seconds, heapPerDevice, rssPerDevice));
+    void step(int devices, int added, int processes, double seconds, double heapPerDevice, double rssPerDevice,
+              Histogram command) {
+        steps.add(new Step(devices, added, processes, seconds, heapPerDevice, rssPerDevice, command));
     }
 
     void connections(int devices, int processes, double seconds, long heapIdle) {
         this.devices = devices;
         this.connectSeconds = seconds;
         Step top = steps.getLast();
-        connections.add("| Devices held | Simulator processes | Connect (this step) | Hub heap per device | Hub RSS per device |");
-        connections.add("|---|---|---|---|---|");
+        connections.add("| Devices held | Simulator processes | Connect (this step) | Hub heap per device | Hub RSS per device "
+                + "| Command REST → device, idle, p50 / p99 / p99.9 |");
+        connections.add("|---|---|---|---|---|---|");
         for (Step s : steps) {
-            connections.add(String.format(Locale.ROOT, "| %,d | %d | %,d in %.1f s (%.0f/s) | %s | %s |", s.devices(),
-                    s.processes(), s.added(), s.seconds(),
-                    s.added() / s.seconds(), kb(s.heapPerDevice()), kb(s.rssPerDevice())));
+            connections.add(String.format(Locale.ROOT, "| %,d | %d | %,d in %.1f s (%.0f/s) | %s | %s | %s / %s / %s (%,d) |",
+                    s.devices(), s.processes(), s.added(), s.seconds(), s.added() / s.seconds(), kb(s.heapPerDevice()),
+                    kb(s.rssPerDevice()), ms(s.command().getValueAtPercentile(50)), ms(s.command().getValueAtPercentile(99)),
+                    ms(s.command().getValueAtPercentile(99.9)), s.command().getTotalCount()));
         }
         connections.add("");
         connections.add(String.format(Locale.ROOT, "Heap is the live heap after a full GC (`jcmd GC.class_histogram`), held − "
