@@ -115,7 +115,7 @@ public final class Hub implements AutoCloseable {
         EventLog events = new EventLog(pool, bus);
         AuditLog audit = new AuditLog(pool);
         DeviceRepository devices = new DeviceRepository(pool, database.authPool());
-        PresenceRegistry presence = new PresenceRegistry(vertx, pool, devices, events, metrics, tuning.presence());
+        PresenceRegistry presence = new PresenceRegistry(vertx, pool, devices, events, metrics, tuning.batches());
         TelemetryService telemetry = new TelemetryService(vertx, pool, database.telemetryPool(), codec, metrics, config.telemetryQueue(),
                 config.telemetryBatch(), config.retentionDays(), Clock.systemUTC());
         await(telemetry.start(), TimeUnit.SECONDS.toMillis(60));
@@ -129,7 +129,7 @@ public final class Hub implements AutoCloseable {
         await(commands.start(), TimeUnit.SECONDS.toMillis(60));
         Message.Settings defaults = new Message.Settings(1, (int) config.heartbeat().toSeconds(), config.missedHeartbeats(),
                 (int) config.telemetryInterval().toSeconds(), config.maxMessageBytes());
-        DeviceSettings settings = new DeviceSettings(pool, bus, audit, presence, defaults);
+        DeviceSettings settings = new DeviceSettings(vertx, pool, bus, audit, presence, defaults, tuning.batches());
         await(settings.start(), TimeUnit.SECONDS.toMillis(60));
         PresenceSweeper sweeper = new PresenceSweeper(vertx, presence, devices, config.heartbeat(), config.presenceTimeout());
 

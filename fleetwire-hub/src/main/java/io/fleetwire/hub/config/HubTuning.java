@@ -10,10 +10,11 @@ import java.time.Duration;
  *
  * @param maxUpgradesInProgress device upgrades (token lookup until the connect is stored) in progress
  *                              at once; beyond it the hub answers 503 with {@code Retry-After}
- * @param presence              batches of the presence writer: queue bound, largest batch, and how
- *                              long the first change after a quiet spell waits for company
+ * @param batches               batches of the presence writer and of the applied-settings reports:
+ *                              queue bound, largest batch, and how long the first change after a
+ *                              quiet spell waits for company
  */
-public record HubTuning(int maxUpgradesInProgress, BatchWriter.Config presence) {
+public record HubTuning(int maxUpgradesInProgress, BatchWriter.Config batches) {
 
     public static final HubTuning DEFAULTS = new HubTuning(512, new BatchWriter.Config(1_000_000, 2_000, Duration.ofMillis(2)));
 
@@ -24,10 +25,10 @@ public record HubTuning(int maxUpgradesInProgress, BatchWriter.Config presence) 
     }
 
     public HubTuning withMaxUpgradesInProgress(int max) {
-        return new HubTuning(max, presence);
+        return new HubTuning(max, batches);
     }
 
-    public HubTuning withPresence(BatchWriter.Config batches) {
-        return new HubTuning(maxUpgradesInProgress, batches);
+    public HubTuning withBatches(BatchWriter.Config config) {
+        return new HubTuning(maxUpgradesInProgress, config);
     }
 }

@@ -31,7 +31,7 @@ class PresenceBatchTest {
 
     @BeforeAll
     static void startHub() {
-        hub = TestHub.start(Map.of(), HubTuning.DEFAULTS.withPresence(new BatchWriter.Config(10_000, 500, LINGER)));
+        hub = TestHub.start(Map.of(), HubTuning.DEFAULTS.withBatches(new BatchWriter.Config(10_000, 500, LINGER)));
     }
 
     @AfterAll
