@@ -73,6 +73,7 @@ final class AgentConnection implements Session {
         ws.closeHandler(v -> onClosed());
         String remote = String.valueOf(ws.remoteAddress());
         send(welcome());
+        Instant since = Instant.now();
         return hub.presence().connected(this, remote).transform(ar -> {
             if (ar.failed()) {
                 log.warn("Could not record device {} as connected: {}", deviceId, ar.cause().getMessage());
@@ -83,7 +84,7 @@ final class AgentConnection implements Session {
             }
             // Unknown (the write failed) counts as having commands: a poke too many costs one query.
             if (ar.failed() || ar.result()) {
-                hub.commands().deviceConnected(deviceId);
+                hub.commands().deviceConnected(deviceId, since);
             }
             return io.vertx.core.Future.succeededFuture();
         });

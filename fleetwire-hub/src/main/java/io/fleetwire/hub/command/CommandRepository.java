@@ -105,7 +105,7 @@ final class CommandRepository {
     Future<List<Command>> markSent(SqlClient tx, List<CommandId> ids) {
         return tx.preparedQuery("""
                         UPDATE device_commands SET status = 'sent', attempts = attempts + 1,
-                               sent_at = coalesce(sent_at, now()), last_sent_at = now()
+                               sent_at = coalesce(sent_at, now()), last_sent_at = clock_timestamp()
                         WHERE id = ANY($1) AND status IN ('pending', 'sent')""" + RETURNING)
                 .execute(Tuple.of(ids.stream().map(CommandId::value).toArray(UUID[]::new)))
                 .map(rows -> {

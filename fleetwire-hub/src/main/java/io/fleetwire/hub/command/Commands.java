@@ -67,8 +67,8 @@ public final class Commands {
      * A device's socket is up on this hub (and it has commands that may go, as the presence batch
      * found): every command it should have goes now.
      */
-    public void deviceConnected(DeviceId device) {
-        delivery.poke(device, true);
+    public void deviceConnected(DeviceId device, java.time.Instant since) {
+        delivery.connected(device, since);
     }
 
     public CommandTypeRegistry types() {
