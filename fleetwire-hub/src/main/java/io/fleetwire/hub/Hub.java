@@ -13,6 +13,7 @@ import io.fleetwire.hub.command.CommandEndpoint;
 import io.fleetwire.hub.command.Commands;
 import io.fleetwire.hub.bus.LocalBus;
 import io.fleetwire.hub.config.HubConfig;
+import io.fleetwire.hub.config.HubTuning;
 import io.fleetwire.hub.db.Database;
 import io.fleetwire.hub.device.DeviceEndpoint;
 import io.fleetwire.hub.device.DeviceRepository;
@@ -84,13 +85,18 @@ public final class Hub implements AutoCloseable {
 
     /** Starts a hub and returns once it serves. Blocking. */
     public static Hub start(HubConfig config) {
+        return start(config, HubTuning.DEFAULTS);
+    }
+
+    /** Starts a hub with internal limits other than the defaults (tests). Blocking. */
+    public static Hub start(HubConfig config, HubTuning tuning) {
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         Vertx vertx = Vertx.vertx();
         Database database = null;
         try {
             AdminAuth admin = AdminAuth.load(config.adminToken(), config.dataDir());
             database = Database.open(vertx, config.dbUrl(), config.dataDir(), config.dbPoolSize());
-            return wire(config, vertx, lock, database, admin);
+            return wire(config, tuning, vertx, lock, database, admin);
         } catch (RuntimeException e) {
             if (database != null) {
                 database.close();
@@ -101,7 +107,7 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    private static Hub wire(HubConfig config, Vertx vertx, DataDirLock lock, Database database, AdminAuth admin) {
+    private static Hub wire(HubConfig config, HubTuning tuning, Vertx vertx, DataDirLock lock, Database database, AdminAuth admin) {
         var pool = database.pool();
         HubMetrics metrics = new HubMetrics();
         MessageCodec codec = new MessageCodec();
@@ -109,7 +115,7 @@ public final class Hub implements AutoCloseable {
         EventLog events = new EventLog(pool, bus);
         AuditLog audit = new AuditLog(pool);
         DeviceRepository devices = new DeviceRepository(pool, database.authPool());
-        PresenceRegistry presence = new PresenceRegistry(pool, devices, events);
+        PresenceRegistry presence = new PresenceRegistry(vertx, pool, devices, events, metrics, tuning.batches());
         TelemetryService telemetry = new TelemetryService(vertx, pool, database.telemetryPool(), codec, metrics, config.telemetryQueue(),
                 config.telemetryBatch(), config.retentionDays(), Clock.systemUTC());
         await(telemetry.start(), TimeUnit.SECONDS.toMillis(60));
@@ -123,7 +129,7 @@ public final class Hub implements AutoCloseable {
         await(commands.start(), TimeUnit.SECONDS.toMillis(60));
         Message.Settings defaults = new Message.Settings(1, (int) config.heartbeat().toSeconds(), config.missedHeartbeats(),
                 (int) config.telemetryInterval().toSeconds(), config.maxMessageBytes());
-        DeviceSettings settings = new DeviceSettings(pool, bus, audit, presence, defaults);
+        DeviceSettings settings = new DeviceSettings(vertx, pool, bus, audit, presence, defaults, tuning.batches());
         await(settings.start(), TimeUnit.SECONDS.toMillis(60));
         PresenceSweeper sweeper = new PresenceSweeper(vertx, presence, devices, config.heartbeat(), config.presenceTimeout());
 
@@ -141,7 +147,8 @@ public final class Hub implements AutoCloseable {
         new AgentCommandEndpoint(commands.service(), codec).mount(router, deviceAuth);
         new AuditEndpoint(audit).mount(router, admin);
         new SettingsEndpoint(settings).mount(router, admin, deviceAuth);
-        new AgentEndpoint(new AgentEndpoint.Config(config.deviceRate(), config.deviceBurst()), codec, telemetry, presence,
+        new AgentEndpoint(new AgentEndpoint.Config(config.deviceRate(), config.deviceBurst(),
+                tuning.maxUpgradesInProgress()), codec, telemetry, presence,
                 devices, metrics, settings, commands, draining::get).mount(router);
         new OpsEndpoint(pool, metrics, draining::get, presence::count).mount(router);
         router.route().last().handler(ctx -> ctx.fail(404));
@@ -218,6 +225,11 @@ public final class Hub implements AutoCloseable {
         }
         // Let close handlers record the devices as offline before the pool goes.
         waitUntil(() -> presence.count() == 0, Duration.ofSeconds(2));
+        try {
+            await(presence.drain(), TimeUnit.SECONDS.toMillis(5));
+        } catch (RuntimeException e) {
+            log.warn("Presence changes not fully stored: {}", e.toString());
+        }
         database.close();
         await(vertx.close(), TimeUnit.SECONDS.toMillis(10));
         lock.close();

@@ -2,6 +2,7 @@ package io.fleetwire.hub;
 
 import io.fleetwire.hub.config.ConfigKey;
 import io.fleetwire.hub.config.HubConfig;
+import io.fleetwire.hub.config.HubTuning;
 import io.fleetwire.testkit.AgentSocket;
 import io.fleetwire.testkit.ApiClient;
 import io.fleetwire.testkit.TestDatabase;
@@ -37,6 +38,11 @@ public final class TestHub implements AutoCloseable {
     }
 
     public static TestHub start(Map<ConfigKey, String> overrides) {
+        return start(overrides, HubTuning.DEFAULTS);
+    }
+
+    /** With internal limits of its own, e.g. a small upgrade admission limit. */
+    public static TestHub start(Map<ConfigKey, String> overrides, HubTuning tuning) {
         Assumptions.assumeTrue(TestDatabase.reachable(),
                 "external PostgreSQL " + TestDatabase.externalUrl() + " is not reachable");
         try {
@@ -50,7 +56,7 @@ public final class TestHub implements AutoCloseable {
             settings.put(ConfigKey.DB_POOL_SIZE, "4");
             settings.put(ConfigKey.SHUTDOWN_GRACE_SECONDS, "5");
             settings.putAll(overrides);
-            return new TestHub(Hub.start(HubConfig.withOverrides(settings)), dataDir, settings.get(ConfigKey.DB_URL));
+            return new TestHub(Hub.start(HubConfig.withOverrides(settings), tuning), dataDir, settings.get(ConfigKey.DB_URL));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

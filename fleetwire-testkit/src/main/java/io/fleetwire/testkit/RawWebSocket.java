@@ -21,15 +21,37 @@ public final class RawWebSocket implements AutoCloseable {
         this.in = socket.getInputStream();
     }
 
+    /**
+     * Asks for an upgrade of {@code /ws/agent} with the token and returns the hub's answer head
+     * (status line and headers) when it is not 101, e.g. to read a refusal's {@code Retry-After};
+     * fails when the hub accepts.
+     */
+    public static String refusal(int port, String token) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(request(port, token).getBytes(StandardCharsets.US_ASCII));
+            String head = new RawWebSocket(s).readHead();
+            if (head.startsWith("HTTP/1.1 101")) {
+                throw new IllegalStateException("the upgrade was accepted");
+            }
+            return head;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String request(int port, String token) {
+        return "GET /ws/agent HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+    }
+
     /** Upgrades {@code /ws/agent} with the token; fails unless the hub answers 101. */
     public static RawWebSocket upgrade(int port, String token) {
         try {
             Socket s = new Socket("127.0.0.1", port);
             s.setSoTimeout(30_000);
-            String request = "GET /ws/agent HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + token + "\r\n\r\n";
-            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(request(port, token).getBytes(StandardCharsets.US_ASCII));
             RawWebSocket ws = new RawWebSocket(s);
             String head = ws.readHead();
             if (!head.startsWith("HTTP/1.1 101")) {

@@ -89,6 +89,17 @@ public final class TestDatabase {
         }
     }
 
+    /** A JDBC connection to a database created by {@link #newDatabase()}, e.g. to hold a lock; the caller closes it. */
+    public static Connection open(String url) {
+        Server s = server();
+        String db = url.substring(url.lastIndexOf('/') + 1);
+        try {
+            return DriverManager.getConnection(s.jdbc(db), s.user(), null);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Server server() {
         if (server == null) {
             synchronized (TestDatabase.class) {

@@ -46,8 +46,8 @@ final class AgentConnection implements Session {
     /** The settings this device has now: sent in every welcome, replaced by {@link #configure}. */
     private volatile Message.Settings settings;
     private volatile CloseCode closing;
-    /** Completes once the connect is recorded; the disconnect is recorded after it, never before. */
-    private io.vertx.core.Future<Void> registered = io.vertx.core.Future.succeededFuture();
+    /** The settings version this device is known to have applied and stored (null: none yet). */
+    private volatile Long appliedVersion;
 
     AgentConnection(ServerWebSocket ws, DeviceRepository.Credentials credentials, AgentContext hub) {
         this.ws = ws;
@@ -57,9 +57,14 @@ final class AgentConnection implements Session {
         this.rate = new RateLimiter(hub.config().deviceRate(), hub.config().deviceBurst(), System.nanoTime());
         this.reports = new CommandReports(deviceId, hub.commands().service(), this::send, this::refuse);
         this.settings = hub.settings().effective(credentials.settingsOverrides(), credentials.settingsVersion());
+        this.appliedVersion = credentials.appliedVersion();
     }
 
-    /** Starts serving the socket; the future completes once the connect is recorded (or failed to be). */
+    /**
+     * Starts serving the socket: the welcome goes first, so nothing reaches the device before it; then
+     * the session is registered. The future completes once the connect is stored (or failed to be);
+     * commands go then, if the device has any that may.
+     */
     io.vertx.core.Future<Void> start() {
         ws.textMessageHandler(this::onText);
         ws.binaryMessageHandler(this::onBinary);
@@ -67,11 +72,22 @@ final class AgentConnection implements Session {
         ws.exceptionHandler(this::onException);
         ws.closeHandler(v -> onClosed());
         String remote = String.valueOf(ws.remoteAddress());
-        registered = hub.presence().connected(this, remote)
-                .onFailure(e -> log.warn("Could not record device {} as connected: {}", deviceId, e.getMessage()));
         send(welcome());
-        hub.commands().deviceConnected(deviceId);
-        return registered.transform(ar -> io.vertx.core.Future.succeededFuture());
+        Instant since = Instant.now();
+        return hub.presence().connected(this, remote).transform(ar -> {
+            if (ar.failed()) {
+                log.warn("Could not record device {} as connected: {}", deviceId, ar.cause().getMessage());
+                if (ar.cause() instanceof io.fleetwire.hub.db.BatchWriter.Full) {
+                    close(CloseCode.INTERNAL_ERROR);
+                    return io.vertx.core.Future.succeededFuture();
+                }
+            }
+            // Unknown (the write failed) counts as having commands: a poke too many costs one query.
+            if (ar.failed() || ar.result()) {
+                hub.commands().deviceConnected(deviceId, since);
+            }
+            return io.vertx.core.Future.succeededFuture();
+        });
     }
 
     @Override
@@ -179,20 +195,36 @@ final class AgentConnection implements Session {
                     + " is not supported; this hub speaks " + Message.PROTOCOL_VERSION, "hello", null));
             return;
         }
-        hub.devices().updateAgent(deviceId, hello.agentName(), hello.agentVersion(),
-                        new JsonObject(hello.capabilities().toString()))
+        hub.presence().hello(new DeviceRepository.AgentInfo(deviceId, hello.agentName(), hello.agentVersion(),
+                        new JsonObject(hello.capabilities().toString())))
                 .onFailure(e -> log.warn("Could not store hello of device {}: {}", deviceId, e.getMessage()));
         send(welcome());
     }
 
-    /** Stored; a device that is not on its current settings is sent them again. Acked once stored. */
+    /**
+     * Stored; a device that is not on its current settings is sent them again. Acked once stored. A
+     * device reporting the version already stored for it (every reconnect does) costs no write: its
+     * current settings are the ones this connection holds.
+     */
     private void onConfigApplied(Message.ConfigApplied applied) {
+        Long stored = appliedVersion;
+        if (stored != null && stored == applied.version()) {
+            Message.Settings current = settings;
+            if (current.version() != applied.version()) {
+                send(new Message.Config(current));
+            }
+            if (applied.seq() != null) {
+                send(new Message.Ack(applied.seq()));
+            }
+            return;
+        }
         hub.settings().applied(deviceId, applied.version()).onComplete(ar -> {
             if (ar.failed()) {
                 refuse(new Message.Error(ErrorCode.INTERNAL, "could not store the applied settings version; send it again later",
                         "config_applied", applied.seq()));
                 return;
             }
+            appliedVersion = applied.version();
             ar.result().ifPresent(this::configure);
             if (applied.seq() != null) {
                 send(new Message.Ack(applied.seq()));
@@ -281,7 +313,7 @@ final class AgentConnection implements Session {
         MDC.put("device", deviceId.toString());
         log.debug("Device socket closed: {} {}", code, reason);
         MDC.remove("device");
-        registered.transform(ar -> hub.presence().disconnected(this, code, reason))
+        hub.presence().disconnected(this, code, reason)
                 .onFailure(e -> log.warn("Could not record device {} as disconnected: {}", deviceId, e.getMessage()));
     }
 

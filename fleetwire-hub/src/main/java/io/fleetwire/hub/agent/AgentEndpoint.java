@@ -26,13 +26,19 @@ public final class AgentEndpoint {
     private static final Logger log = LoggerFactory.getLogger(AgentEndpoint.class);
     public static final String PATH = "/ws/agent";
 
-    /** Per-connection limits. */
-    public record Config(int deviceRate, int deviceBurst) {
+    /**
+     * Per-connection limits, and how many upgrades (token lookup, then the connect stored) may be in
+     * progress at once: the ones over it are answered 503 at once (with Retry-After) instead of
+     * queueing without bound in the database pool, where at 10,000 devices they timed out together
+     * and the devices retried together.
+     */
+    public record Config(int deviceRate, int deviceBurst, int maxUpgradesInProgress) {
     }
 
     private final DeviceRepository devices;
     private final AgentConnection.AgentContext context;
     private final BooleanSupplier draining;
+    private final int maxAdmitting;
 
     public AgentEndpoint(Config config, MessageCodec codec, TelemetryService telemetry, PresenceRegistry presence,
                          DeviceRepository devices, HubMetrics metrics, io.fleetwire.hub.settings.DeviceSettings settings,
@@ -41,18 +47,13 @@ public final class AgentEndpoint {
         this.context = new AgentConnection.AgentContext(config, codec, telemetry, presence, devices, metrics, settings,
                 commands);
         this.draining = draining;
+        this.maxAdmitting = config.maxUpgradesInProgress();
         metrics.gauge("fleetwire_devices_connected", "Device sockets open on this hub", presence::count);
         metrics.describe("fleetwire_device_frames_rejected_total", "Device frames answered with an error frame, by code");
         metrics.describe("fleetwire_device_closes_total", "Device sockets closed for a reason, by close code");
         metrics.describe("fleetwire_device_upgrades_refused_total", "Device upgrades answered 503 because too many were in progress");
     }
 
-    /**
-     * Upgrades in progress (token lookup, then the connect recorded) at most at once; the ones over it
-     * are answered 503 at once (with Retry-After) instead of queueing without bound in the database
-     * pool, where at 10,000 devices they timed out together and the devices retried together.
-     */
-    static final int MAX_ADMITTING = 512;
     private final java.util.concurrent.atomic.AtomicInteger admitting = new java.util.concurrent.atomic.AtomicInteger();
 
     public void mount(Router router) {
@@ -77,7 +78,7 @@ public final class AgentEndpoint {
             ApiErrors.send(ctx.response(), 401, "unauthorized", "a device token is required");
             return;
         }
-        if (admitting.incrementAndGet() > MAX_ADMITTING) {
+        if (admitting.incrementAndGet() > maxAdmitting) {
             admitting.decrementAndGet();
             context.metrics().increment("fleetwire_device_upgrades_refused_total", "reason=\"busy\"");
             ctx.response().putHeader("Retry-After", "1");

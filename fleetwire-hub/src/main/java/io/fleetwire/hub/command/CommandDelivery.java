@@ -59,7 +59,8 @@ public final class CommandDelivery {
     /** A run in progress, and what was asked of it meanwhile: go again, and whether to resend everything sent. */
     private static final class Run {
         boolean again;
-        boolean resendAll;
+        /** Sent commands last sent before this go again (a new socket has none of them); null: none. */
+        Instant resendBefore;
     }
 
     /**
@@ -68,6 +69,18 @@ public final class CommandDelivery {
      * timeout. Does nothing unless the device has a socket on this hub.
      */
     public void poke(DeviceId device, boolean resendAll) {
+        poke(device, resendAll ? Instant.MAX : null);
+    }
+
+    /**
+     * A socket of the device registered at {@code since}: every command sent before it goes again
+     * (one sent on this socket meanwhile, e.g. in its creating transaction, does not go twice).
+     */
+    public void connected(DeviceId device, Instant since) {
+        poke(device, since);
+    }
+
+    private void poke(DeviceId device, Instant resendBefore) {
         if (!presence.isOnline(device)) {
             return;
         }
@@ -78,32 +91,36 @@ public final class CommandDelivery {
                 return new Run();
             }
             run.again = true;
-            run.resendAll |= resendAll;
+            run.resendBefore = later(run.resendBefore, resendBefore);
             return run;
         });
         if (start[0]) {
-            run(device, resendAll);
+            run(device, resendBefore);
         }
     }
 
-    private void run(DeviceId device, boolean resendAll) {
+    private static Instant later(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : (a.isAfter(b) ? a : b);
+    }
+
+    private void run(DeviceId device, Instant resendBefore) {
         Session session = presence.session(device).orElse(null);
         Future<List<Command>> picked = session == null ? Future.succeededFuture(List.of())
-                : repository.pool().withTransaction(tx -> select(tx, device, resendAll, "socket"));
+                : repository.pool().withTransaction(tx -> select(tx, device, resendBefore, "socket"));
         picked.onComplete(ar -> {
             if (ar.succeeded()) {
                 sent(device, ar.result());
             } else {
                 log.warn("Could not deliver commands to device {}: {}", device, ar.cause().toString());
             }
-            boolean[] resend = {false};
+            Instant[] resend = {null};
             Run next = runs.computeIfPresent(device, (k, run) -> {
                 if (!run.again) {
                     return null;
                 }
-                resend[0] = run.resendAll;
+                resend[0] = run.resendBefore;
                 run.again = false;
-                run.resendAll = false;
+                run.resendBefore = null;
                 return run;
             });
             if (next != null) {
@@ -133,14 +150,14 @@ public final class CommandDelivery {
 
     /** For HTTP polling: everything the device may run now, marked sent. */
     Future<List<Command>> poll(DeviceId device) {
-        return repository.pool().withTransaction(tx -> select(tx, device, true, "http"))
+        return repository.pool().withTransaction(tx -> select(tx, device, Instant.MAX, "http"))
                 .onSuccess(sent -> sent.forEach(events::published));
     }
 
     /** Picks, marks sent and audits, in the caller's transaction. */
-    private Future<List<Command>> select(SqlClient tx, DeviceId device, boolean resendAll, String via) {
+    private Future<List<Command>> select(SqlClient tx, DeviceId device, Instant resendBefore, String via) {
         return repository.lockOpen(tx, device).compose(open -> {
-            List<CommandId> ids = pick(open.commands(), open.sequential(), resendAll, Instant.now(), ackTimeout);
+            List<CommandId> ids = pick(open.commands(), open.sequential(), resendBefore, Instant.now(), ackTimeout);
             if (ids.isEmpty()) {
                 return Future.succeededFuture(List.<Command>of());
             }
@@ -161,7 +178,7 @@ public final class CommandDelivery {
      * after the commit.
      */
     Future<List<Command>> selectWithin(SqlClient tx, DeviceId device) {
-        return presence.isOnline(device) ? select(tx, device, false, "socket") : Future.succeededFuture(List.of());
+        return presence.isOnline(device) ? select(tx, device, null, "socket") : Future.succeededFuture(List.of());
     }
 
     /** After the commit: announces and writes commands marked sent. */
@@ -177,6 +194,11 @@ public final class CommandDelivery {
      * delivered and running; else the oldest open one, if it may go.
      */
     static List<CommandId> pick(List<Command> open, boolean sequential, boolean resendAll, Instant now, Duration ackTimeout) {
+        return pick(open, sequential, resendAll ? Instant.MAX : null, now, ackTimeout);
+    }
+
+    /** As above; sent commands last sent before {@code resendBefore} (null: none) go again at once. */
+    static List<CommandId> pick(List<Command> open, boolean sequential, Instant resendBefore, Instant now, Duration ackTimeout) {
         List<CommandId> out = new ArrayList<>();
         for (Command c : open) {
             if (c.status() == CommandStatus.DELIVERED) {
@@ -194,7 +216,7 @@ public final class CommandDelivery {
                 }
                 out.add(c.id());
             } else if (c.status() == CommandStatus.SENT
-                    && (resendAll || c.lastSentAt() == null || !c.lastSentAt().plus(ackTimeout).isAfter(now))) {
+                    && (c.lastSentAt() == null || (resendBefore != null && c.lastSentAt().isBefore(resendBefore)) || !c.lastSentAt().plus(ackTimeout).isAfter(now))) {
                 out.add(c.id());
             }
             if (sequential) {

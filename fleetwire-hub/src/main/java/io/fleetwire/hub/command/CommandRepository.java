@@ -78,6 +78,19 @@ final class CommandRepository {
      * The device's open commands (pending, sent, delivered), oldest first, locked, with the device's
      * ordering read in the same round trip. No open command: nothing to order, burst.
      */
+    /** Which of these devices have a pending or sent command: the only ones a connect may send something to. */
+    Future<Set<DeviceId>> sendable(SqlClient client, List<DeviceId> devices) {
+        return client.preparedQuery("""
+                        SELECT DISTINCT device_id FROM device_commands
+                        WHERE device_id = ANY($1) AND status IN ('pending', 'sent')""")
+                .execute(Tuple.of((Object) devices.stream().map(DeviceId::value).toArray(UUID[]::new)))
+                .map(rows -> {
+                    Set<DeviceId> out = new java.util.HashSet<>();
+                    rows.forEach(r -> out.add(new DeviceId(r.getUUID(0))));
+                    return out;
+                });
+    }
+
     Future<Open> lockOpen(SqlClient tx, DeviceId device) {
         return tx.preparedQuery("SELECT " + Command.COLUMNS + """
                          , (SELECT command_ordering FROM devices WHERE id = $1) AS ordering
@@ -92,7 +105,7 @@ final class CommandRepository {
     Future<List<Command>> markSent(SqlClient tx, List<CommandId> ids) {
         return tx.preparedQuery("""
                         UPDATE device_commands SET status = 'sent', attempts = attempts + 1,
-                               sent_at = coalesce(sent_at, now()), last_sent_at = now()
+                               sent_at = coalesce(sent_at, now()), last_sent_at = clock_timestamp()
                         WHERE id = ANY($1) AND status IN ('pending', 'sent')""" + RETURNING)
                 .execute(Tuple.of(ids.stream().map(CommandId::value).toArray(UUID[]::new)))
                 .map(rows -> {

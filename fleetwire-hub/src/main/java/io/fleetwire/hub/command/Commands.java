@@ -37,6 +37,8 @@ public final class Commands {
         this.delivery = new CommandDelivery(repository, audit, presence, events, ackTimeout, metrics);
         this.service = new CommandService(repository, types, delivery, audit, events, presence);
         this.jobs = new JobService(new JobRepository(pool), types, delivery, audit, events, presence);
+        // A connecting device is poked only when it has something to send: most have nothing.
+        presence.checkCommandsOnConnect(repository::sendable);
         this.sweeper = new CommandSweeper(vertx, repository, delivery, jobs, events, Duration.ofSeconds(1), resultTimeout);
         // A deleted device will never take its commands: they end as cancelled, not stuck.
         bus.subscribe(EventLog.TOPIC, e -> {
@@ -61,9 +63,12 @@ public final class Commands {
         sweeper.stop();
     }
 
-    /** A device's socket is up on this hub: every command it should have goes now. */
-    public void deviceConnected(DeviceId device) {
-        delivery.poke(device, true);
+    /**
+     * A device's socket is up on this hub (and it has commands that may go, as the presence batch
+     * found): every command it should have goes now.
+     */
+    public void deviceConnected(DeviceId device, java.time.Instant since) {
+        delivery.connected(device, since);
     }
 
     public CommandTypeRegistry types() {

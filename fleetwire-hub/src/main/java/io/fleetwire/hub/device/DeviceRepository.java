@@ -39,8 +39,12 @@ public final class DeviceRepository {
         this.authPool = authPool;
     }
 
-    /** Identity behind a device token, with the device's own settings overrides (none: empty, version 1). */
-    public record Credentials(DeviceId id, String agentId, JsonObject settingsOverrides, long settingsVersion) {
+    /**
+     * Identity behind a device token, with the device's own settings overrides (none: empty, version 1)
+     * and the settings version it last reported applied (null: never).
+     */
+    public record Credentials(DeviceId id, String agentId, JsonObject settingsOverrides, long settingsVersion,
+                              Long appliedVersion) {
     }
 
     public Future<Void> insert(SqlClient client, DeviceId id, String name, String hostname, JsonObject labels,
@@ -57,7 +61,7 @@ public final class DeviceRepository {
 
     public Future<Optional<Credentials>> findByToken(byte[] tokenHash) {
         return authPool.preparedQuery("""
-                        SELECT d.id, d.agent_id, s.overrides, s.version FROM devices d
+                        SELECT d.id, d.agent_id, s.overrides, s.version, d.settings_applied_version FROM devices d
                         LEFT JOIN device_settings s ON s.device_id = d.id WHERE d.token_hash = $1""")
                 .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(tokenHash)))
                 .map(rows -> {
@@ -68,7 +72,7 @@ public final class DeviceRepository {
                     Object overrides = r.getValue(2);
                     return Optional.of(new Credentials(new DeviceId(r.getUUID(0)), r.getString(1),
                             overrides instanceof JsonObject o ? o : new JsonObject(),
-                            r.getLong(3) == null ? 1 : r.getLong(3)));
+                            r.getLong(3) == null ? 1 : r.getLong(3), r.getLong(4)));
                 });
     }
 
@@ -127,20 +131,62 @@ public final class DeviceRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** What the agent said in its hello. */
-    public Future<Void> updateAgent(DeviceId id, String agentName, String agentVersion, JsonObject capabilities) {
-        return pool.preparedQuery("""
-                        UPDATE devices SET agent_name = $2, agent_version = $3,
-                               capabilities = CASE WHEN $4::jsonb = '{}'::jsonb THEN capabilities ELSE $4::jsonb END
-                        WHERE id = $1""")
-                .execute(Tuple.of(id.value(), agentName, agentVersion, capabilities))
+    /** A device's presence after a batch of transitions: its last state, and the newest time it was seen. */
+    public record Presence(DeviceId id, boolean online, Instant seen) {
+    }
+
+    /** Writes many devices' presence in one statement, in id order (so concurrent writers lock rows alike). */
+    public Future<Void> setPresence(SqlClient client, List<Presence> presence) {
+        if (presence.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Presence> sorted = new ArrayList<>(presence);
+        sorted.sort(java.util.Comparator.comparing(p -> p.id().value()));
+        UUID[] ids = new UUID[sorted.size()];
+        Boolean[] online = new Boolean[sorted.size()];
+        OffsetDateTime[] seen = new OffsetDateTime[sorted.size()];
+        for (int i = 0; i < sorted.size(); i++) {
+            ids[i] = sorted.get(i).id().value();
+            online[i] = sorted.get(i).online();
+            seen[i] = sorted.get(i).seen().atOffset(ZoneOffset.UTC);
+        }
+        return client.preparedQuery("""
+                        UPDATE devices d SET online = u.online, last_seen = GREATEST(d.last_seen, u.seen)
+                        FROM unnest($1::uuid[], $2::bool[], $3::timestamptz[]) AS u(id, online, seen) WHERE d.id = u.id""")
+                .execute(Tuple.of(ids, online, seen))
                 .mapEmpty();
     }
 
-    public Future<Void> setPresence(SqlClient client, DeviceId id, boolean online, Instant lastSeen) {
-        return client.preparedQuery("UPDATE devices SET online = $2, last_seen = GREATEST(last_seen, $3) WHERE id = $1")
-                .execute(Tuple.of(id.value(), online, lastSeen.atOffset(ZoneOffset.UTC)))
+    /** What agents said in their hellos, one per device; a row is only written when something changed. */
+    public Future<Void> updateAgents(SqlClient client, List<AgentInfo> agents) {
+        if (agents.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<AgentInfo> sorted = new ArrayList<>(agents);
+        sorted.sort(java.util.Comparator.comparing(a -> a.id().value()));
+        UUID[] ids = new UUID[sorted.size()];
+        String[] names = new String[sorted.size()];
+        String[] versions = new String[sorted.size()];
+        String[] capabilities = new String[sorted.size()];
+        for (int i = 0; i < sorted.size(); i++) {
+            AgentInfo a = sorted.get(i);
+            ids[i] = a.id().value();
+            names[i] = a.name();
+            versions[i] = a.version();
+            capabilities[i] = a.capabilities().encode();
+        }
+        return client.preparedQuery("""
+                        UPDATE devices d SET agent_name = u.name, agent_version = u.version,
+                               capabilities = CASE WHEN u.caps::jsonb = '{}'::jsonb THEN d.capabilities ELSE u.caps::jsonb END
+                        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(id, name, version, caps)
+                        WHERE d.id = u.id AND (d.agent_name, d.agent_version, d.capabilities) IS DISTINCT FROM
+                              (u.name, u.version, CASE WHEN u.caps::jsonb = '{}'::jsonb THEN d.capabilities ELSE u.caps::jsonb END)""")
+                .execute(Tuple.of(ids, names, versions, capabilities))
                 .mapEmpty();
+    }
+
+    /** What an agent says about itself in its hello; empty capabilities leave the stored ones. */
+    public record AgentInfo(DeviceId id, String name, String version, JsonObject capabilities) {
     }
 
     /** Marks every device offline (at start: no socket survives a restart); returns the ids changed. */

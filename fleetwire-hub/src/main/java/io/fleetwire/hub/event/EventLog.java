@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 /**
  * Device events: stored in {@code device_events}, logged on the {@code fleetwire.events} logger and
@@ -47,6 +50,54 @@ public final class EventLog {
                             .put("ts", ts.toInstant().toString()).put("detail", detail));
                     return null;
                 });
+    }
+
+    /** One event to record with others. */
+    public record Entry(DeviceId device, DeviceEventKind kind, JsonObject detail) {
+    }
+
+    /**
+     * Records events through one statement, in the given order (their ids ascend in it); the bus
+     * messages come back for {@link #publish} after the transaction commits.
+     */
+    public Future<List<JsonObject>> recordAll(SqlClient tx, List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        UUID[] ids = new UUID[entries.size()];
+        String[] kinds = new String[entries.size()];
+        String[] details = new String[entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            ids[i] = e.device().value();
+            kinds[i] = e.kind().wireName();
+            details[i] = e.detail().encode();
+            events.info("device {} {} {}", e.device(), e.kind().wireName(), e.detail().isEmpty() ? "" : e.detail().encode());
+        }
+        return tx.preparedQuery("""
+                        WITH ins AS (
+                            INSERT INTO device_events (device_id, kind, detail)
+                            SELECT e.id, e.kind, e.detail::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY
+                                AS e(id, kind, detail, ord) ORDER BY e.ord
+                            RETURNING id, ts)
+                        SELECT ts FROM ins ORDER BY id""")
+                .execute(Tuple.of(ids, kinds, details))
+                .map(rows -> {
+                    // Ids ascend in the given order, so the i-th row is the i-th entry's.
+                    List<JsonObject> out = new ArrayList<>(rows.size());
+                    int i = 0;
+                    for (var r : rows) {
+                        Entry e = entries.get(i++);
+                        out.add(new JsonObject().put("deviceId", e.device().toString()).put("kind", e.kind().wireName())
+                                .put("ts", r.getOffsetDateTime(0).toInstant().toString()).put("detail", e.detail()));
+                    }
+                    return out;
+                });
+    }
+
+    /** Publishes what {@link #recordAll} returned, once its transaction has committed. */
+    public void publish(List<JsonObject> recorded) {
+        recorded.forEach(e -> bus.publish(TOPIC, e));
     }
 
     /** The newest events of a device, newest first. */

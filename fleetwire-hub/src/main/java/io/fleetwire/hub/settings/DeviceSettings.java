@@ -3,11 +3,13 @@ package io.fleetwire.hub.settings;
 import io.fleetwire.hub.api.ApiException;
 import io.fleetwire.hub.audit.AuditLog;
 import io.fleetwire.hub.bus.Bus;
+import io.fleetwire.hub.db.BatchWriter;
 import io.fleetwire.hub.presence.PresenceRegistry;
 import io.fleetwire.hub.presence.Session;
 import io.fleetwire.protocol.DeviceId;
 import io.fleetwire.protocol.Message;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -41,8 +44,17 @@ public final class DeviceSettings {
     private final SettingsRepository repository = new SettingsRepository();
     private volatile SettingsRepository.Overrides fleet = SettingsRepository.Overrides.NONE;
 
-    /** {@code defaults}: the hub's settings from its environment (their version is ignored). */
-    public DeviceSettings(Pool pool, Bus bus, AuditLog audit, PresenceRegistry presence, Message.Settings defaults) {
+    /** Reports of applied versions, many devices' in one transaction (a reconnect storm sends one per device). */
+    private final BatchWriter<SettingsRepository.AppliedReport, Optional<SettingsRepository.Overrides>> appliedWriter;
+
+    /**
+     * {@code defaults}: the hub's settings from its environment (their version is ignored);
+     * {@code batches}: how {@code config_applied} reports are grouped into transactions.
+     */
+    public DeviceSettings(Vertx vertx, Pool pool, Bus bus, AuditLog audit, PresenceRegistry presence, Message.Settings defaults,
+                          BatchWriter.Config batches) {
+        this.appliedWriter = new BatchWriter<>("Applied settings", vertx, pool, batches,
+                (tx, reports) -> repository.markApplied(tx, reports).map(own -> new BatchWriter.Written<>(own, () -> { })));
         this.pool = pool;
         this.bus = bus;
         this.audit = audit;
@@ -117,8 +129,8 @@ public final class DeviceSettings {
      * A device reports the version it applied: stored, and answered with the device's current
      * settings when they differ (empty when the device is gone).
      */
-    public Future<java.util.Optional<Message.Settings>> applied(DeviceId id, long version) {
-        return repository.markApplied(pool, id, version)
+    public Future<Optional<Message.Settings>> applied(DeviceId id, long version) {
+        return appliedWriter.submit(new SettingsRepository.AppliedReport(id, version))
                 .map(own -> own.map(o -> merge(fleet, o)).filter(current -> current.version() != version));
     }
 

@@ -84,14 +84,33 @@ final class SettingsRepository {
                 .compose(rows -> rows.size() > 0 ? Future.succeededFuture(first(rows)) : device(tx, id));
     }
 
-    /** Records the version a device applied; returns its overrides, or empty when the device is gone. */
-    Future<Optional<Overrides>> markApplied(SqlClient client, DeviceId id, long version) {
+    /** A device's report of the settings version it applied. */
+    record AppliedReport(DeviceId device, long version) {
+    }
+
+    /**
+     * Records many reports in one statement (a device's last report wins) and returns, per report in
+     * order, the device's own overrides, or empty when the device is gone.
+     */
+    Future<List<Optional<Overrides>>> markApplied(SqlClient client, List<AppliedReport> reports) {
+        Map<DeviceId, Long> last = new java.util.TreeMap<>(java.util.Comparator.comparing(DeviceId::value));
+        reports.forEach(r -> last.put(r.device(), r.version()));
+        UUID[] ids = last.keySet().stream().map(DeviceId::value).toArray(UUID[]::new);
+        Long[] versions = last.values().toArray(Long[]::new);
         return client.preparedQuery("""
-                        UPDATE devices SET settings_applied_version = $2, settings_applied_at = now() WHERE id = $1
-                        RETURNING id""")
-                .execute(Tuple.of(id.value(), version))
-                .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<Overrides>empty())
-                        : device(client, id).map(Optional::of));
+                        UPDATE devices d SET settings_applied_version = u.v, settings_applied_at = now()
+                        FROM unnest($1::uuid[], $2::int8[]) AS u(id, v) WHERE d.id = u.id
+                        RETURNING d.id""")
+                .execute(Tuple.of(ids, (Object) versions))
+                .compose(updated -> {
+                    java.util.Set<DeviceId> present = new java.util.HashSet<>();
+                    updated.forEach(r -> present.add(new DeviceId(r.getUUID(0))));
+                    return devices(client, List.copyOf(present)).map(own -> reports.stream()
+                            .map(r -> present.contains(r.device())
+                                    ? Optional.of(own.getOrDefault(r.device(), Overrides.NONE))
+                                    : Optional.<Overrides>empty())
+                            .toList());
+                });
     }
 
     Future<Optional<Applied>> applied(SqlClient client, DeviceId id) {

@@ -1,0 +1,34 @@
+package io.fleetwire.hub.config;
+
+import io.fleetwire.hub.db.BatchWriter;
+
+import java.time.Duration;
+
+/**
+ * Internal limits that are not environment variables (not part of {@link ConfigKey}): the defaults
+ * serve production; tests set them small to reach the limits with few devices.
+ *
+ * @param maxUpgradesInProgress device upgrades (token lookup until the connect is stored) in progress
+ *                              at once; beyond it the hub answers 503 with {@code Retry-After}
+ * @param batches               batches of the presence writer and of the applied-settings reports:
+ *                              queue bound, largest batch, and how long the first change after a
+ *                              quiet spell waits for company
+ */
+public record HubTuning(int maxUpgradesInProgress, BatchWriter.Config batches) {
+
+    public static final HubTuning DEFAULTS = new HubTuning(512, new BatchWriter.Config(1_000_000, 2_000, Duration.ofMillis(2)));
+
+    public HubTuning {
+        if (maxUpgradesInProgress < 1) {
+            throw new IllegalArgumentException("maxUpgradesInProgress must be positive");
+        }
+    }
+
+    public HubTuning withMaxUpgradesInProgress(int max) {
+        return new HubTuning(max, batches);
+    }
+
+    public HubTuning withBatches(BatchWriter.Config config) {
+        return new HubTuning(maxUpgradesInProgress, config);
+    }
+}
