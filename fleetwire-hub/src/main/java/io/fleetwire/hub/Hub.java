@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -61,14 +63,14 @@ public final class Hub implements AutoCloseable {
     private final PresenceRegistry presence;
     private final PresenceSweeper sweeper;
     private final Commands commands;
-    private final HttpServer server;
+    private final List<HttpServer> servers;
     private final HubMetrics metrics;
     /** Set on shutdown: new device sockets get 503 and /health reports draining. */
     private final AtomicBoolean draining;
     private volatile boolean stopped;
 
     private Hub(HubConfig config, Vertx vertx, DataDirLock lock, Database database, TelemetryService telemetry,
-                PresenceRegistry presence, PresenceSweeper sweeper, Commands commands, HttpServer server,
+                PresenceRegistry presence, PresenceSweeper sweeper, Commands commands, List<HttpServer> servers,
                 HubMetrics metrics, AtomicBoolean draining) {
         this.commands = commands;
         this.config = config;
@@ -78,7 +80,7 @@ public final class Hub implements AutoCloseable {
         this.telemetry = telemetry;
         this.presence = presence;
         this.sweeper = sweeper;
-        this.server = server;
+        this.servers = List.copyOf(servers);
         this.metrics = metrics;
         this.draining = draining;
     }
@@ -154,8 +156,9 @@ public final class Hub implements AutoCloseable {
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(ApiErrors::handle);
 
+        // Port 0 (any free port) becomes -1: Vert.x's "one random port shared by every server asking for -1".
         HttpServerOptions options = new HttpServerOptions()
-                .setPort(config.port())
+                .setPort(config.port() == 0 ? -1 : config.port())
                 .setHost(config.host())
                 .setMaxWebSocketFrameSize(config.maxMessageBytes())
                 .setMaxWebSocketMessageSize(config.maxMessageBytes())
@@ -168,18 +171,49 @@ public final class Hub implements AutoCloseable {
                     .setWebSocketPreferredClientNoContext(true);
             case ON -> options.setPerMessageWebSocketCompressionSupported(true);
         }
-        HttpServer server = vertx.createHttpServer(options).requestHandler(router);
-        await(server.listen(), TimeUnit.SECONDS.toMillis(30));
+        // One server per event loop on the same port: Vert.x hands each accepted socket to the next one, so
+        // sockets, their frames and their database callbacks spread over the cores (one server is one loop).
+        List<HttpServer> servers = new ArrayList<>();
+        HttpServer first = vertx.createHttpServer(options).requestHandler(router);
+        await(first.listen(), TimeUnit.SECONDS.toMillis(30));
+        servers.add(first);
+        // Each from a verticle of its own: a deployment gets the next event loop (calls from this thread would
+        // all land on one context, the one Vert.x keeps for a non-Vert.x thread).
+        for (int i = 1; i < tuning.eventLoops(); i++) {
+            ServerVerticle v = new ServerVerticle(() -> vertx.createHttpServer(options).requestHandler(router));
+            await(vertx.deployVerticle(v), TimeUnit.SECONDS.toMillis(30));
+            servers.add(v.server());
+        }
         sweeper.start();
-        Hub hub = new Hub(config, vertx, lock, database, telemetry, presence, sweeper, commands, server, metrics, draining);
-        log.info("Fleetwire hub listening on {}:{} ({} PostgreSQL at {})", config.host(), server.actualPort(),
-                database.embedded() ? "embedded" : "external", database.url());
+        Hub hub = new Hub(config, vertx, lock, database, telemetry, presence, sweeper, commands, servers, metrics, draining);
+        log.info("Fleetwire hub listening on {}:{} with {} event loops ({} PostgreSQL at {})", config.host(), first.actualPort(),
+                servers.size(), database.embedded() ? "embedded" : "external", database.url());
         return hub;
+    }
+
+    /** Starts one HTTP server on the event loop of its deployment. */
+    private static final class ServerVerticle extends io.vertx.core.VerticleBase {
+        private final java.util.function.Supplier<HttpServer> factory;
+        private volatile HttpServer server;
+
+        ServerVerticle(java.util.function.Supplier<HttpServer> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public Future<?> start() {
+            server = factory.get();
+            return server.listen();
+        }
+
+        HttpServer server() {
+            return server;
+        }
     }
 
     /** The port actually bound (useful when configured as 0). */
     public int port() {
-        return server.actualPort();
+        return servers.getFirst().actualPort();
     }
 
     public HubConfig config() {
@@ -219,7 +253,7 @@ public final class Hub implements AutoCloseable {
         }
         telemetry.stop();
         try {
-            await(server.close(), TimeUnit.SECONDS.toMillis(10));
+            await(Future.all(servers.stream().map(HttpServer::close).toList()), TimeUnit.SECONDS.toMillis(10));
         } catch (RuntimeException e) {
             log.warn("HTTP server did not close cleanly: {}", e.toString());
         }

@@ -37,6 +37,8 @@ final class AgentConnection implements Session {
     private static final Logger log = LoggerFactory.getLogger(AgentConnection.class);
 
     private final ServerWebSocket ws;
+    /** The socket's event loop: frames are written from it (see {@link #send}). */
+    private final io.vertx.core.Context loop;
     private final DeviceId deviceId;
     private final String agentId;
     private final AgentContext hub;
@@ -51,6 +53,7 @@ final class AgentConnection implements Session {
 
     AgentConnection(ServerWebSocket ws, DeviceRepository.Credentials credentials, AgentContext hub) {
         this.ws = ws;
+        this.loop = io.vertx.core.Vertx.currentContext();
         this.deviceId = credentials.id();
         this.agentId = credentials.agentId();
         this.hub = hub;
@@ -285,6 +288,13 @@ final class AgentConnection implements Session {
     public boolean send(Message m) {
         if (closing != null || ws.isClosed()) {
             return false;
+        }
+        // Acks and command frames come from the database's callbacks, often on another event loop. Vert.x
+        // queues a write from another thread and reports the queue full after a handful, so a burst of acks
+        // would look like a device that does not read: every write is made on the socket's own loop.
+        if (loop != null && io.vertx.core.Vertx.currentContext() != loop) {
+            loop.runOnContext(v -> send(m));
+            return true;
         }
         if (ws.writeQueueFull()) {
             log.info("Device {} does not read its socket; closing", deviceId);

@@ -52,6 +52,8 @@ public final class AgentEndpoint {
         metrics.describe("fleetwire_device_frames_rejected_total", "Device frames answered with an error frame, by code");
         metrics.describe("fleetwire_device_closes_total", "Device sockets closed for a reason, by close code");
         metrics.describe("fleetwire_device_upgrades_refused_total", "Device upgrades answered 503 because too many were in progress");
+        metrics.gauge("fleetwire_device_upgrades_in_progress", "Device upgrades between the token lookup and the connect stored",
+                admitting::get);
     }
 
     private final java.util.concurrent.atomic.AtomicInteger admitting = new java.util.concurrent.atomic.AtomicInteger();

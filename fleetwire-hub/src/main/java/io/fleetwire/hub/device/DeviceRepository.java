@@ -21,6 +21,15 @@ import java.util.UUID;
 /** SQL for the {@code devices} table. */
 public final class DeviceRepository {
 
+    /**
+     * Every multi-row UPDATE of {@code devices} (presence, hellos, applied settings, last seen) first
+     * locks its rows in id order: batches of many devices running side by side then wait for each
+     * other instead of deadlocking (a deadlock costs PostgreSQL's 1 s {@code deadlock_timeout} and a
+     * retry, which made connect storms crawl). Needs a CTE {@code u} with the batch's {@code id}s.
+     */
+    public static final String LOCK_IN_ID_ORDER =
+            "SELECT id FROM devices WHERE id IN (SELECT id FROM u) ORDER BY id FOR NO KEY UPDATE";
+
     private static final String COLUMNS = """
             d.id, d.name, d.hostname, d.labels, d.agent_id, d.agent_name, d.agent_version, d.capabilities,
             d.online, d.last_seen, d.created_at, d.command_ordering""";
@@ -151,8 +160,10 @@ public final class DeviceRepository {
             seen[i] = sorted.get(i).seen().atOffset(ZoneOffset.UTC);
         }
         return client.preparedQuery("""
+                        WITH u AS (SELECT * FROM unnest($1::uuid[], $2::bool[], $3::timestamptz[]) AS u(id, online, seen)),
+                             l AS (%s)
                         UPDATE devices d SET online = u.online, last_seen = GREATEST(d.last_seen, u.seen)
-                        FROM unnest($1::uuid[], $2::bool[], $3::timestamptz[]) AS u(id, online, seen) WHERE d.id = u.id""")
+                        FROM u WHERE d.id = u.id AND d.id IN (SELECT id FROM l)""".formatted(LOCK_IN_ID_ORDER))
                 .execute(Tuple.of(ids, online, seen))
                 .mapEmpty();
     }
@@ -176,17 +187,35 @@ public final class DeviceRepository {
             capabilities[i] = a.capabilities().encode();
         }
         return client.preparedQuery("""
+                        WITH u AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(id, name, version, caps)),
+                             l AS (SELECT d.id FROM devices d JOIN u ON d.id = u.id
+                                   WHERE (d.agent_name, d.agent_version, d.capabilities) IS DISTINCT FROM
+                                         (u.name, u.version, CASE WHEN u.caps::jsonb = '{}'::jsonb THEN d.capabilities ELSE u.caps::jsonb END)
+                                   ORDER BY d.id FOR NO KEY UPDATE OF d)
                         UPDATE devices d SET agent_name = u.name, agent_version = u.version,
                                capabilities = CASE WHEN u.caps::jsonb = '{}'::jsonb THEN d.capabilities ELSE u.caps::jsonb END
-                        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(id, name, version, caps)
-                        WHERE d.id = u.id AND (d.agent_name, d.agent_version, d.capabilities) IS DISTINCT FROM
-                              (u.name, u.version, CASE WHEN u.caps::jsonb = '{}'::jsonb THEN d.capabilities ELSE u.caps::jsonb END)""")
+                        FROM u WHERE d.id = u.id AND d.id IN (SELECT id FROM l)""")
                 .execute(Tuple.of(ids, names, versions, capabilities))
                 .mapEmpty();
     }
 
     /** What an agent says about itself in its hello; empty capabilities leave the stored ones. */
     public record AgentInfo(DeviceId id, String name, String version, JsonObject capabilities) {
+    }
+
+    /**
+     * Locks these devices' rows in id order, for a transaction that then updates several overlapping
+     * sets of them (a presence batch: flags, then hellos): all its row locks are taken in one ordered
+     * pass, so it cannot deadlock with another batch that locks in id order too.
+     */
+    public Future<Void> lockInIdOrder(SqlClient client, java.util.Collection<DeviceId> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        UUID[] array = ids.stream().map(DeviceId::value).distinct().toArray(UUID[]::new);
+        return client.preparedQuery("SELECT id FROM devices WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE")
+                .execute(Tuple.of((Object) array))
+                .mapEmpty();
     }
 
     /** Marks every device offline (at start: no socket survives a restart); returns the ids changed. */
@@ -199,7 +228,10 @@ public final class DeviceRepository {
                 });
     }
 
-    /** Writes the in-memory last-seen times of connected devices. */
+    /**
+     * Writes the in-memory last-seen times of connected devices. Rows another transaction holds (a
+     * presence batch) are skipped, not waited for: the next sweep writes them.
+     */
     public Future<Void> touch(List<DeviceId> ids, List<Instant> seen) {
         if (ids.isEmpty()) {
             return Future.succeededFuture();
@@ -207,8 +239,10 @@ public final class DeviceRepository {
         UUID[] idArray = ids.stream().map(DeviceId::value).toArray(UUID[]::new);
         OffsetDateTime[] seenArray = seen.stream().map(i -> i.atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
         return pool.preparedQuery("""
+                        WITH u AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, seen)),
+                             l AS (SELECT id FROM devices WHERE id IN (SELECT id FROM u) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED)
                         UPDATE devices d SET last_seen = GREATEST(d.last_seen, u.seen)
-                        FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, seen) WHERE d.id = u.id""")
+                        FROM u WHERE d.id = u.id AND d.id IN (SELECT id FROM l)""")
                 .execute(Tuple.of((Object) idArray, (Object) seenArray))
                 .mapEmpty();
     }

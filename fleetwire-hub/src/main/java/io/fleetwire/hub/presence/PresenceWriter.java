@@ -104,7 +104,10 @@ final class PresenceWriter {
         }
         List<DeviceId> online = presence.values().stream().filter(DeviceRepository.Presence::online)
                 .map(DeviceRepository.Presence::id).toList();
-        return devices.setPresence(tx, List.copyOf(presence.values()))
+        java.util.Set<DeviceId> touched = new java.util.HashSet<>(presence.keySet());
+        touched.addAll(agents.keySet());
+        return devices.lockInIdOrder(tx, touched)
+                .compose(v -> devices.setPresence(tx, List.copyOf(presence.values())))
                 .compose(v -> devices.updateAgents(tx, List.copyOf(agents.values())))
                 .compose(v -> events.recordAll(tx, entries))
                 .compose(recorded -> (online.isEmpty() ? Future.succeededFuture(Set.<DeviceId>of()) : commands.sendable(tx, online))
