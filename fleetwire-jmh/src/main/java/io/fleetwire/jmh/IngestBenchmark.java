@@ -31,31 +31,25 @@ import java.util.concurrent.TimeUnit;
 public class IngestBenchmark {
 
     private final MessageCodec codec = new MessageCodec();
-    private List<Message.Sample> samples;
-    private List<String> frames;
-    private int next;
+    private Inputs.Ring<Message.Sample> samples;
+    private Inputs.Ring<String> frames;
 
     @Setup
     public void setUp() {
         List<Message.Telemetry> telemetry = Inputs.telemetry();
-        samples = telemetry.stream().map(t -> t.samples().getFirst()).toList();
-        frames = telemetry.stream().map(codec::encode).toList();
-    }
-
-    private int nextDevice() {
-        next = (next + 1) & (Inputs.DEVICES - 1);
-        return next;
+        samples = new Inputs.Ring<>(telemetry.stream().map(t -> t.samples().getFirst()).toList());
+        frames = new Inputs.Ring<>(telemetry.stream().map(codec::encode).toList());
     }
 
     @Benchmark
     public TreeMap<String, Double> flatten() {
-        return MetricFlattener.flatten(samples.get(nextDevice()));
+        return MetricFlattener.flatten(samples.next());
     }
 
     /** {@code latest_metrics} (the flattened names and values) and {@code state} (the sample) as JSON text. */
     @Benchmark
     public void latestStateJson(Blackhole bh) {
-        Message.Sample sample = samples.get(nextDevice());
+        Message.Sample sample = samples.next();
         TreeMap<String, Double> flat = MetricFlattener.flatten(sample);
         bh.consume(latestMetrics(flat));
         bh.consume(codec.sampleJson(sample).toString());
@@ -64,7 +58,7 @@ public class IngestBenchmark {
     /** Frame in, ack out: decode, flatten into a row's values, both latest-state texts, encode the ack. */
     @Benchmark
     public void perMessage(Blackhole bh) {
-        Message.Telemetry t = (Message.Telemetry) codec.decode(frames.get(nextDevice()));
+        Message.Telemetry t = (Message.Telemetry) codec.decode(frames.next());
         Message.Sample sample = t.samples().getFirst();
         TreeMap<String, Double> flat = MetricFlattener.flatten(sample);
         double[] values = new double[flat.size()];

@@ -38,4 +38,20 @@ final class Inputs {
         }
         return sample;
     }
+
+    /** Values handed out in turn, round and round. Not thread-safe: one per benchmark thread ({@code Scope.Thread}). */
+    static final class Ring<T> {
+
+        private final List<T> values;
+        private int next = -1;
+
+        Ring(List<? extends T> values) {
+            this.values = List.copyOf(values);
+        }
+
+        T next() {
+            next = next + 1 == values.size() ? 0 : next + 1;
+            return values.get(next);
+        }
+    }
 }
