@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetwire.agent.ConnectionState;
 import io.fleetwire.agent.internal.command.CommandRunner;
+import io.fleetwire.agent.internal.connection.HubHttpClients;
 import io.fleetwire.agent.internal.outbox.Outbox;
 import io.fleetwire.protocol.Message;
 import io.fleetwire.protocol.MessageCodec;
@@ -43,7 +44,8 @@ public final class FallbackPoller implements AutoCloseable {
     private final CommandRunner runner;
     private final Outbox outbox;
     private final MessageCodec codec = new MessageCodec();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** Built on the first poll (most agents never poll, and a client holds a selector thread); see {@link #http()}. */
+    private HttpClient http;
     private volatile boolean running = true;
     /** The hub's polling interval once it has said (settings), else the configured one. */
     private volatile Duration interval;
@@ -95,7 +97,7 @@ public final class FallbackPoller implements AutoCloseable {
     /** One cycle: report what waits, fetch what is pending, run it, report again. */
     void pollOnce() throws IOException, InterruptedException {
         report();
-        HttpResponse<String> r = http.send(request("/api/v1/agent/commands").GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http().send(request("/api/v1/agent/commands").GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             log.info("Fallback poll answered {}: {}", r.statusCode(), r.body());
             return;
@@ -118,7 +120,7 @@ public final class FallbackPoller implements AutoCloseable {
      * goes to the runner too, whose journal keeps it from running twice.
      */
     private void acknowledgeThenRun(Message.Command c) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(request("/api/v1/agent/commands/" + c.id() + "/ack")
+        HttpResponse<String> r = http().send(request("/api/v1/agent/commands/" + c.id() + "/ack")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             log.info("Receipt of command {} answered {}; not running it", c.id(), r.statusCode());
@@ -170,7 +172,7 @@ public final class FallbackPoller implements AutoCloseable {
                     return true;
                 }
             }
-            int status = http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = http().send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status == 200 || status == 404 || status == 409 || status == 400) {
                 outbox.ack(e.seq());
                 return true;
@@ -196,6 +198,19 @@ public final class FallbackPoller implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        http.close();
+        HttpClient built;
+        synchronized (this) {
+            built = http;
+        }
+        if (built != null) {
+            built.close();
+        }
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HubHttpClients.builder(config.hubHttp()).connectTimeout(Duration.ofSeconds(10)).build();
+        }
+        return http;
     }
 }
