@@ -77,7 +77,7 @@ final class HubChild implements AutoCloseable {
             port = s.getLocalPort();
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.fleetwire.hub.HubMain"));
+                "-Xmx2g", "-cp", System.getProperty("java.class.path"), "io.fleetwire.hub.HubMain"));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> e = pb.environment();
         e.keySet().removeIf(k -> k.startsWith("FLEETWIRE_"));

@@ -68,7 +68,7 @@ public final class HubConnection implements AutoCloseable {
         this.events = events;
         this.listener = listener;
         this.backoff = backoff;
-        this.client = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
+        this.client = HubHttpClients.builder(config.uri()).connectTimeout(config.connectTimeout()).build();
     }
 
     public void start() {

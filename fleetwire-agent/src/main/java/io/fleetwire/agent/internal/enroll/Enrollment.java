@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetwire.agent.internal.connection.HubHttpClients;
 import io.fleetwire.agent.internal.telemetry.Hwmon;
 import io.fleetwire.protocol.Message;
 
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -88,7 +88,7 @@ public final class Enrollment {
         commands.forEach(cmds::add);
         HttpResponse<String> r;
         try {
-            r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(
+            r = HubHttpClients.builder(hubHttp).connectTimeout(Duration.ofSeconds(10)).build().send(
                     HttpRequest.newBuilder(hubHttp.resolve("/api/v1/register")).timeout(Duration.ofSeconds(30))
                             .header("Authorization", "Bearer " + enrollmentToken).header("content-type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),

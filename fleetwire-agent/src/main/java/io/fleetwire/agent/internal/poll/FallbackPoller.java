@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetwire.agent.ConnectionState;
 import io.fleetwire.agent.internal.command.CommandRunner;
+import io.fleetwire.agent.internal.connection.HubHttpClients;
 import io.fleetwire.agent.internal.outbox.Outbox;
 import io.fleetwire.protocol.Message;
 import io.fleetwire.protocol.MessageCodec;
@@ -49,7 +50,8 @@ public final class FallbackPoller implements AutoCloseable {
     private final Outbox outbox;
     private final Consumer<Message.Settings> settingsSink;
     private final MessageCodec codec = new MessageCodec();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** Built on the first poll (most agents never poll, and a client holds a selector thread); see {@link #http()}. */
+    private HttpClient http;
     private volatile boolean running = true;
     /** The hub's polling interval once it has said (settings), else the configured one. */
     private volatile Duration interval;
@@ -103,13 +105,13 @@ public final class FallbackPoller implements AutoCloseable {
     /** One cycle: report what waits, take the current settings, fetch what is pending, run it, report again. */
     void pollOnce() throws IOException, InterruptedException {
         report();
-        HttpResponse<String> cfg = http.send(request("/api/v1/agent/config").GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> cfg = http().send(request("/api/v1/agent/config").GET().build(), HttpResponse.BodyHandlers.ofString());
         if (cfg.statusCode() == 200) {
             settingsIn(cfg.body());
         } else {
             log.info("Fallback settings poll answered {}: {}", cfg.statusCode(), cfg.body());
         }
-        HttpResponse<String> r = http.send(request("/api/v1/agent/commands").GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http().send(request("/api/v1/agent/commands").GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             log.info("Fallback poll answered {}: {}", r.statusCode(), r.body());
             return;
@@ -132,7 +134,7 @@ public final class FallbackPoller implements AutoCloseable {
      * goes to the runner too, whose journal keeps it from running twice.
      */
     private void acknowledgeThenRun(Message.Command c) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(request("/api/v1/agent/commands/" + c.id() + "/ack")
+        HttpResponse<String> r = http().send(request("/api/v1/agent/commands/" + c.id() + "/ack")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             log.info("Receipt of command {} answered {}; not running it", c.id(), r.statusCode());
@@ -187,7 +189,7 @@ public final class FallbackPoller implements AutoCloseable {
                     return true;
                 }
             }
-            HttpResponse<String> answer = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = http().send(req.build(), HttpResponse.BodyHandlers.ofString());
             int status = answer.statusCode();
             if (status == 200 || status == 404 || status == 409 || status == 400) {
                 outbox.ack(e.seq());
@@ -229,6 +231,19 @@ public final class FallbackPoller implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        http.close();
+        HttpClient built;
+        synchronized (this) {
+            built = http;
+        }
+        if (built != null) {
+            built.close();
+        }
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HubHttpClients.builder(config.hubHttp()).connectTimeout(Duration.ofSeconds(10)).build();
+        }
+        return http;
     }
 }
