@@ -91,7 +91,14 @@ public final class BenchMain {
         }
         Files.createDirectories(file.getParent());
         boolean intoDocs = file.equals(docs);
-        List<String> plots = report.plots(intoDocs ? docs.getParent().resolve("bench") : file.getParent());
+        List<String> plots;
+        try {
+            plots = report.plots(intoDocs ? docs.getParent().resolve("bench") : file.getParent());
+        } catch (RuntimeException | LinkageError e) {
+            // A run's figures are worth more than its pictures: keep the report.
+            err.println("bench: the plots could not be drawn: " + e);
+            plots = List.of();
+        }
         String md = report.markdown(problems, plots, intoDocs ? "bench/" : "");
         out.print(md);
         Files.writeString(file, intoDocs ? replaceGenerated(Files.readString(docs), md) : "# Fleetwire benchmark run\n\n" + md);
