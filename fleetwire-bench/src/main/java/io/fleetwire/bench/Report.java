@@ -163,7 +163,9 @@ final class Report {
     }
 
     private static String cmp(String figure, String ours, String theirs, double ratio) {
-        return "| " + figure + " | " + ours + " | " + theirs + " | " + String.format(Locale.ROOT, "%.2f×", ratio) + " |";
+        // A peer figure of 0 (e.g. Mosquitto's RSS did not grow, reusing memory an earlier run freed) has no ratio.
+        String r = Double.isFinite(ratio) && ratio > 0 ? String.format(Locale.ROOT, "%.2f×", ratio) : "n/a";
+        return "| " + figure + " | " + ours + " | " + theirs + " | " + r + " |";
     }
 
     /** Writes the plots into {@code dir}; returns their file names, for the Markdown. */
