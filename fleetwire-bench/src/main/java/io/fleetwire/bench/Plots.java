@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The benchmark report's PNG plots (XChart, headless):
@@ -90,13 +89,14 @@ final class Plots {
         return chart;
     }
 
-    /** The tick label at {@code x} = log10(1/(1−p)): the percentile, named at whole numbers of nines. */
+    /** The tick label at {@code x} = log10(1/(1−p)): the percentile at whole numbers of nines, nothing between. */
     static String label(double x) {
         long whole = Math.round(x);
         if (Math.abs(x - whole) < 1e-9 && whole >= 0 && whole < TICK_LABELS.length) {
             return TICK_LABELS[(int) whole];
         }
-        return String.format(Locale.ROOT, "%.1f%%", 100 * (1 - Math.pow(10, -x)));
+        // Between the nines a rounded label misleads (3.5 is 99.97 %, which rounds to "100.0%"): none.
+        return "";
     }
 
     private static void write(XYChart chart, Path png) {
