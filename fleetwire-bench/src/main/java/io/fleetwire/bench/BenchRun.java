@@ -273,14 +273,14 @@ final class BenchRun {
                 return problems;
             }
             Thread.sleep(3_000); // warm-up
-            List<Long> pg = ProcessCpu.postgres(work.resolve("hub").resolve("pg"));
-            List<Long> sim = ProcessCpu.simulator(hub.pid());
+            List<Long> pg = ProcessStats.postgres(work.resolve("hub").resolve("pg"));
+            List<Long> sim = ProcessStats.simulator(hub.pid());
             FleetStats before = fleets.stats();
-            long[] cpu0 = {hub.cpuTicks(), ProcessCpu.ticks(pg), ProcessCpu.ticks(sim)};
+            long[] cpu0 = {hub.cpuTicks(), ProcessStats.cpuTicks(pg), ProcessStats.cpuTicks(sim)};
             Thread.sleep(options.ingest().toMillis());
             FleetStats window = fleets.stats().since(before);
-            double[] cpuSeconds = {(hub.cpuTicks() - cpu0[0]) / 100.0, (ProcessCpu.ticks(pg) - cpu0[1]) / 100.0,
-                    (ProcessCpu.ticks(sim) - cpu0[2]) / 100.0};
+            double[] cpuSeconds = {(hub.cpuTicks() - cpu0[0]) / 100.0, (ProcessStats.cpuTicks(pg) - cpu0[1]) / 100.0,
+                    (ProcessStats.cpuTicks(sim) - cpu0[2]) / 100.0};
             fleets.pauseTelemetry();
             if (!fleets.awaitAllAcked(Duration.ofSeconds(120))) {
                 problems.add("ingest: " + fleets.stats().telemetryUnacked() + " messages unacknowledged after 120 s");

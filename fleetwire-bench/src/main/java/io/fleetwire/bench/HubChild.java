@@ -131,19 +131,12 @@ final class HubChild implements AutoCloseable {
 
     /** Resident memory of the hub process (VmRSS), bytes. */
     long rssBytes() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        return -1;
+        return ProcessStats.rssBytes(pid());
     }
 
     /** CPU time used by the hub process so far (utime + stime), in clock ticks (1/100 s on Linux). */
     long cpuTicks() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ProcessStats.cpuTicks(pid());
     }
 
     /** Live heap after a full GC: the total of {@code jcmd GC.class_histogram}, which collects first. */

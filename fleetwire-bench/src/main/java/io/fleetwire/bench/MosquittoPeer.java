@@ -76,7 +76,7 @@ final class MosquittoPeer {
         int devices = steps.getLast();
         long pid = pid().orElseThrow(() -> new IllegalStateException("no mosquitto process to measure"));
         String run = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        long rssBefore = rss(pid);
+        long rssBefore = ProcessStats.rssBytes(pid);
         List<Mqtt3AsyncClient> clients = new ArrayList<>(devices);
         long t0 = System.nanoTime();
         List<CompletableFuture<?>> connecting = new ArrayList<>();
@@ -94,14 +94,14 @@ final class MosquittoPeer {
             if (steps.contains(i + 1) && i + 1 < devices) {
                 long p0 = System.nanoTime();
                 Thread.sleep(1_000);
-                measured.add(new Step(i + 1, (rss(pid) - rssBefore) / (i + 1)));
+                measured.add(new Step(i + 1, (ProcessStats.rssBytes(pid) - rssBefore) / (i + 1)));
                 pausedNanos += System.nanoTime() - p0;
             }
         }
         CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         double connectSeconds = (System.nanoTime() - t0 - pausedNanos) / 1e9;
         Thread.sleep(1_000);
-        long rssHeld = rss(pid);
+        long rssHeld = ProcessStats.rssBytes(pid);
         measured.add(new Step(devices, (rssHeld - rssBefore) / devices));
 
         // One subscriber for every device's topic: publish → delivery, matched per device in publish order.
@@ -180,14 +180,5 @@ final class MosquittoPeer {
         subscriber.disconnect();
         return new Result(devices, connectSeconds, (rssHeld - rssBefore) / devices, published.get(), acked.get(),
                 delivered.get(), puback, delivery, bytes.get() / (double) devices / seconds, List.copyOf(measured));
-    }
-
-    private static long rss(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        return -1;
     }
 }

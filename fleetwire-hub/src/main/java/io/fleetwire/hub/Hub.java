@@ -173,20 +173,17 @@ public final class Hub implements AutoCloseable {
         }
         // One server per event loop on the same port: Vert.x hands each accepted socket to the next one, so
         // sockets, their frames and their database callbacks spread over the cores (one server is one loop).
-        List<HttpServer> servers = new ArrayList<>();
-        HttpServer first = vertx.createHttpServer(options).requestHandler(router);
-        await(first.listen(), TimeUnit.SECONDS.toMillis(30));
-        servers.add(first);
         // Each from a verticle of its own: a deployment gets the next event loop (calls from this thread would
         // all land on one context, the one Vert.x keeps for a non-Vert.x thread).
-        for (int i = 1; i < tuning.eventLoops(); i++) {
+        List<HttpServer> servers = new ArrayList<>();
+        for (int i = 0; i < tuning.eventLoops(); i++) {
             ServerVerticle v = new ServerVerticle(() -> vertx.createHttpServer(options).requestHandler(router));
             await(vertx.deployVerticle(v), TimeUnit.SECONDS.toMillis(30));
             servers.add(v.server());
         }
         sweeper.start();
         Hub hub = new Hub(config, vertx, lock, database, telemetry, presence, sweeper, commands, servers, metrics, draining);
-        log.info("Fleetwire hub listening on {}:{} with {} event loops ({} PostgreSQL at {})", config.host(), first.actualPort(),
+        log.info("Fleetwire hub listening on {}:{} with {} event loops ({} PostgreSQL at {})", config.host(), servers.getFirst().actualPort(),
                 servers.size(), database.embedded() ? "embedded" : "external", database.url());
         return hub;
     }

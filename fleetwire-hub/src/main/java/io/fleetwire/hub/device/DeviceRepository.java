@@ -21,15 +21,6 @@ import java.util.UUID;
 /** SQL for the {@code devices} table. */
 public final class DeviceRepository {
 
-    /**
-     * Every multi-row UPDATE of {@code devices} (presence, hellos, applied settings, last seen) first
-     * locks its rows in id order: batches of many devices running side by side then wait for each
-     * other instead of deadlocking (a deadlock costs PostgreSQL's 1 s {@code deadlock_timeout} and a
-     * retry, which made connect storms crawl). Needs a CTE {@code u} with the batch's {@code id}s.
-     */
-    public static final String LOCK_IN_ID_ORDER =
-            "SELECT id FROM devices WHERE id IN (SELECT id FROM u) ORDER BY id FOR NO KEY UPDATE";
-
     private static final String COLUMNS = """
             d.id, d.name, d.hostname, d.labels, d.agent_id, d.agent_name, d.agent_version, d.capabilities,
             d.online, d.last_seen, d.created_at, d.command_ordering""";
@@ -144,7 +135,7 @@ public final class DeviceRepository {
     public record Presence(DeviceId id, boolean online, Instant seen) {
     }
 
-    /** Writes many devices' presence in one statement, in id order (so concurrent writers lock rows alike). */
+    /** Writes many devices' presence in one statement; the transaction has locked them ({@link #lockInIdOrder}). */
     public Future<Void> setPresence(SqlClient client, List<Presence> presence) {
         if (presence.isEmpty()) {
             return Future.succeededFuture();
@@ -160,15 +151,16 @@ public final class DeviceRepository {
             seen[i] = sorted.get(i).seen().atOffset(ZoneOffset.UTC);
         }
         return client.preparedQuery("""
-                        WITH u AS (SELECT * FROM unnest($1::uuid[], $2::bool[], $3::timestamptz[]) AS u(id, online, seen)),
-                             l AS (%s)
                         UPDATE devices d SET online = u.online, last_seen = GREATEST(d.last_seen, u.seen)
-                        FROM u WHERE d.id = u.id AND d.id IN (SELECT id FROM l)""".formatted(LOCK_IN_ID_ORDER))
+                        FROM unnest($1::uuid[], $2::bool[], $3::timestamptz[]) AS u(id, online, seen) WHERE d.id = u.id""")
                 .execute(Tuple.of(ids, online, seen))
                 .mapEmpty();
     }
 
-    /** What agents said in their hellos, one per device; a row is only written when something changed. */
+    /**
+     * What agents said in their hellos, one per device; a row is only written when something changed.
+     * The transaction has locked them ({@link #lockInIdOrder}).
+     */
     public Future<Void> updateAgents(SqlClient client, List<AgentInfo> agents) {
         if (agents.isEmpty()) {
             return Future.succeededFuture();
@@ -187,14 +179,11 @@ public final class DeviceRepository {
             capabilities[i] = a.capabilities().encode();
         }
         return client.preparedQuery("""
-                        WITH u AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(id, name, version, caps)),
-                             l AS (SELECT d.id FROM devices d JOIN u ON d.id = u.id
-                                   WHERE (d.agent_name, d.agent_version, d.capabilities) IS DISTINCT FROM
-                                         (u.name, u.version, CASE WHEN u.caps::jsonb = '{}'::jsonb THEN d.capabilities ELSE u.caps::jsonb END)
-                                   ORDER BY d.id FOR NO KEY UPDATE OF d)
                         UPDATE devices d SET agent_name = u.name, agent_version = u.version,
                                capabilities = CASE WHEN u.caps::jsonb = '{}'::jsonb THEN d.capabilities ELSE u.caps::jsonb END
-                        FROM u WHERE d.id = u.id AND d.id IN (SELECT id FROM l)""")
+                        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(id, name, version, caps)
+                        WHERE d.id = u.id AND (d.agent_name, d.agent_version, d.capabilities) IS DISTINCT FROM
+                              (u.name, u.version, CASE WHEN u.caps::jsonb = '{}'::jsonb THEN d.capabilities ELSE u.caps::jsonb END)""")
                 .execute(Tuple.of(ids, names, versions, capabilities))
                 .mapEmpty();
     }
@@ -204,11 +193,13 @@ public final class DeviceRepository {
     }
 
     /**
-     * Locks these devices' rows in id order, for a transaction that then updates several overlapping
-     * sets of them (a presence batch: flags, then hellos): all its row locks are taken in one ordered
-     * pass, so it cannot deadlock with another batch that locks in id order too.
+     * Locks these devices' rows in id order. Every transaction that updates many devices' rows (a
+     * presence batch: flags, then hellos; a batch of applied-settings reports) calls this first, so all
+     * its row locks are taken in one ordered pass and batches running side by side wait for each other
+     * instead of deadlocking (a deadlock costs PostgreSQL's 1 s {@code deadlock_timeout} and a retry,
+     * which made connect storms crawl). An UPDATE … FROM unnest(…) alone locks in plan order.
      */
-    public Future<Void> lockInIdOrder(SqlClient client, java.util.Collection<DeviceId> ids) {
+    public static Future<Void> lockInIdOrder(SqlClient client, java.util.Collection<DeviceId> ids) {
         if (ids.isEmpty()) {
             return Future.succeededFuture();
         }

@@ -106,7 +106,7 @@ final class PresenceWriter {
                 .map(DeviceRepository.Presence::id).toList();
         java.util.Set<DeviceId> touched = new java.util.HashSet<>(presence.keySet());
         touched.addAll(agents.keySet());
-        return devices.lockInIdOrder(tx, touched)
+        return DeviceRepository.lockInIdOrder(tx, touched)
                 .compose(v -> devices.setPresence(tx, List.copyOf(presence.values())))
                 .compose(v -> devices.updateAgents(tx, List.copyOf(agents.values())))
                 .compose(v -> events.recordAll(tx, entries))

@@ -60,13 +60,12 @@ public final class SettingsEndpoint {
         DeviceId device = ctx.get(Requests.DEVICE);
         JsonObject body = Json.body(ctx);
         Json.onlyFields(body, Set.of("version"));
-        Object v = body.getValue("version");
-        if (v == null) {
+        Integer version = Json.integer(body, "version", 1, Integer.MAX_VALUE);
+        if (version == null) {
             throw new ApiException.BadRequest("'version' is required");
         }
-        long version = Json.integer(body, "version", 1, Integer.MAX_VALUE);
         reply(ctx, 200, settings.applied(device, version).map(behind -> {
-            JsonObject out = new JsonObject().put("version", version).put("inSync", behind.isEmpty());
+            JsonObject out = new JsonObject().put("version", (long) version).put("inSync", behind.isEmpty());
             behind.ifPresent(s -> out.mergeIn(wire(s)));
             return out;
         }));

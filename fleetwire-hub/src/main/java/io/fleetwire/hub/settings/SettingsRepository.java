@@ -97,13 +97,12 @@ final class SettingsRepository {
         reports.forEach(r -> last.put(r.device(), r.version()));
         UUID[] ids = last.keySet().stream().map(DeviceId::value).toArray(UUID[]::new);
         Long[] versions = last.values().toArray(Long[]::new);
-        return client.preparedQuery("""
-                        WITH u AS (SELECT * FROM unnest($1::uuid[], $2::int8[]) AS u(id, v)),
-                             l AS (%s)
+        return io.fleetwire.hub.device.DeviceRepository.lockInIdOrder(client, last.keySet())
+                .compose(v -> client.preparedQuery("""
                         UPDATE devices d SET settings_applied_version = u.v, settings_applied_at = now()
-                        FROM u WHERE d.id = u.id AND d.id IN (SELECT id FROM l)
-                        RETURNING d.id""".formatted(io.fleetwire.hub.device.DeviceRepository.LOCK_IN_ID_ORDER))
-                .execute(Tuple.of(ids, (Object) versions))
+                        FROM unnest($1::uuid[], $2::int8[]) AS u(id, v) WHERE d.id = u.id
+                        RETURNING d.id""")
+                .execute(Tuple.of(ids, (Object) versions)))
                 .compose(updated -> {
                     java.util.Set<DeviceId> present = new java.util.HashSet<>();
                     updated.forEach(r -> present.add(new DeviceId(r.getUUID(0))));

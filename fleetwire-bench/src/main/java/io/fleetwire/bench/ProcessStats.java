@@ -8,28 +8,43 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * CPU time of processes from /proc (utime + stime, in clock ticks of 1/100 s), to say where the
- * machine's cores went during a phase: the hub, its embedded PostgreSQL (the postmaster named in
+ * Processes' resident memory and CPU time from /proc, for the hub, Mosquitto and the phase-by-phase
+ * split of where the machine's cores went: the hub, its embedded PostgreSQL (the postmaster named in
  * {@code postmaster.pid} and its children), the simulator processes.
  */
-final class ProcessCpu {
+final class ProcessStats {
 
-    private ProcessCpu() {
+    private ProcessStats() {
     }
 
-    /** CPU ticks of {@code pid}, 0 when it is gone. */
-    static long ticks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
+    /** Resident memory of {@code pid} ({@code VmRSS}), bytes; -1 when /proc does not say. */
+    static long rssBytes(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
         }
+        return -1;
     }
 
-    static long ticks(List<Long> pids) {
-        return pids.stream().mapToLong(ProcessCpu::ticks).sum();
+    /** CPU time used by {@code pid} so far (utime + stime), in clock ticks (1/100 s on Linux). */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** CPU ticks of all these processes; one that is gone counts 0. */
+    static long cpuTicks(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            try {
+                sum += cpuTicks(pid);
+            } catch (IOException | RuntimeException e) {
+                // gone meanwhile (a PostgreSQL backend that ended)
+            }
+        }
+        return sum;
     }
 
     /** The embedded PostgreSQL's processes: the postmaster of {@code pgDir} and its children (none if not found). */
