@@ -119,7 +119,7 @@ public final class Hub implements AutoCloseable {
         DeviceRepository devices = new DeviceRepository(pool, database.authPool());
         PresenceRegistry presence = new PresenceRegistry(vertx, pool, devices, events, metrics, tuning.batches());
         TelemetryService telemetry = new TelemetryService(vertx, pool, database.telemetryPool(), codec, metrics, config.telemetryQueue(),
-                config.telemetryBatch(), config.retentionDays(), Clock.systemUTC());
+                config.telemetryBatch(), config.latestStateEvery(), config.retentionDays(), Clock.systemUTC());
         await(telemetry.start(), TimeUnit.SECONDS.toMillis(60));
         int reset = await(presence.resetAfterRestart(), TimeUnit.SECONDS.toMillis(60));
         if (reset > 0) {

@@ -74,9 +74,7 @@ public final class MetricFlattener {
         StringBuilder b = new StringBuilder(Math.min(name.length(), MetricName.MAX_LENGTH));
         for (int i = 0; i < name.length() && b.length() < MetricName.MAX_LENGTH; i++) {
             char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '_' || c == '.' || c == ':' || c == '/' || c == '-';
-            b.append(ok ? c : '_');
+            b.append(MetricName.isAllowed(c) ? c : '_');
         }
         return b.isEmpty() ? "_" : b.toString();
     }

@@ -50,6 +50,9 @@ final class AgentConnection implements Session {
     private volatile CloseCode closing;
     /** The settings version this device is known to have applied and stored (null: none yet). */
     private volatile Long appliedVersion;
+    /** When this socket last had its device's newest sample kept whole ({@code latest.state}); frames run on {@link #loop}. */
+    private boolean stateKept;
+    private long stateKeptNanos;
 
     AgentConnection(ServerWebSocket ws, DeviceRepository.Credentials credentials, AgentContext hub) {
         this.ws = ws;
@@ -257,7 +260,13 @@ final class AgentConnection implements Session {
 
     private void ingest(long seq, List<Message.Sample> samples, String type) {
         Long ref = seq == TelemetryService.NO_SEQ ? null : seq;
-        hub.telemetry().ingest(deviceId, seq, samples).onComplete(ar -> {
+        long now = System.nanoTime();
+        boolean keepState = hub.telemetry().stateDue(stateKept, stateKeptNanos, now);
+        if (keepState) {
+            stateKept = true;
+            stateKeptNanos = now;
+        }
+        hub.telemetry().ingest(deviceId, seq, samples, keepState).onComplete(ar -> {
             if (ar.succeeded()) {
                 if (ref != null) {
                     send(new Message.Ack(seq));

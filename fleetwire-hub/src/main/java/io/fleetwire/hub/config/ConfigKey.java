@@ -28,6 +28,8 @@ public enum ConfigKey {
     TELEMETRY_QUEUE("FLEETWIRE_TELEMETRY_QUEUE", "20000",
             "Telemetry messages waiting for commit; when full, new ones get an `overloaded` error frame."),
     TELEMETRY_BATCH("FLEETWIRE_TELEMETRY_BATCH", "500", "Most telemetry messages written in one transaction."),
+    LATEST_STATE_SECONDS("FLEETWIRE_LATEST_STATE_SECONDS", "10",
+            "Most often a device's newest full sample (`latest.state`) is rewritten, per device; 0 = with every message. `latest.metrics` is always the newest committed sample."),
     TELEMETRY_RETENTION_DAYS("FLEETWIRE_TELEMETRY_RETENTION_DAYS", "30",
             "Days of telemetry kept; older daily partitions are dropped."),
     COMMAND_ACK_TIMEOUT_SECONDS("FLEETWIRE_COMMAND_ACK_TIMEOUT_SECONDS", "10",

@@ -77,8 +77,17 @@ public final class DeviceRepository {
     }
 
     public Future<Optional<Device>> find(DeviceId id) {
-        return pool.preparedQuery("SELECT " + COLUMNS + ", l.ts AS l_ts, l.seq AS l_seq, l.metrics AS l_metrics, l.state AS l_state"
-                        + " FROM devices d LEFT JOIN device_latest l ON l.device_id = d.id WHERE d.id = $1")
+        // The newest numbers come from the device's newest telemetry row (its primary key finds it, newest
+        // partition first); the newest full sample from device_latest, which is kept less often (V6).
+        return pool.preparedQuery("SELECT " + COLUMNS + """
+                        , t.ts AS t_ts, t.seq AS t_seq, s.names AS t_names, t.vals AS t_vals,
+                          l.ts AS l_ts, l.seq AS l_seq, l.state AS l_state
+                        FROM devices d
+                        LEFT JOIN LATERAL (SELECT ts, seq, set_id, vals FROM telemetry WHERE device_id = d.id
+                                           ORDER BY ts DESC, seq DESC, idx DESC LIMIT 1) t ON true
+                        LEFT JOIN metric_sets s ON s.id = t.set_id
+                        LEFT JOIN device_latest l ON l.device_id = d.id
+                        WHERE d.id = $1""")
                 .execute(Tuple.of(id.value()))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next(), true)));
     }
@@ -239,20 +248,39 @@ public final class DeviceRepository {
     }
 
     private static Device map(Row r, boolean withLatest) {
-        JsonObject latest = null;
-        if (withLatest && r.getValue("l_ts") != null) {
-            latest = new JsonObject()
-                    .put("ts", r.getOffsetDateTime("l_ts").toInstant().toString())
-                    .put("seq", r.getLong("l_seq"))
-                    .put("metrics", r.getJsonObject("l_metrics"))
-                    .put("state", r.getJsonObject("l_state"));
-        }
+        JsonObject latest = withLatest ? latest(r) : null;
         OffsetDateTime lastSeen = r.getOffsetDateTime("last_seen");
         return new Device(new DeviceId(r.getUUID("id")), r.getString("name"), r.getString("hostname"),
                 r.getJsonObject("labels"), r.getString("agent_id"), r.getString("agent_name"),
                 r.getString("agent_version"), r.getJsonObject("capabilities"), r.getBoolean("online"),
                 lastSeen == null ? null : lastSeen.toInstant(), r.getOffsetDateTime("created_at").toInstant(),
                 r.getString("command_ordering"), latest);
+    }
+
+    /**
+     * {@code latest}: time, seq and numbers of the newest stored sample, and the newest full sample
+     * kept ({@code state}, which may be older: it is rewritten at most every
+     * {@code FLEETWIRE_LATEST_STATE_SECONDS}). Null when the device has neither.
+     */
+    private static JsonObject latest(Row r) {
+        boolean rows = r.getValue("t_ts") != null;
+        if (!rows && r.getValue("l_ts") == null) {
+            return null;
+        }
+        JsonObject metrics = new JsonObject();
+        if (rows) {
+            String[] names = r.getArrayOfStrings("t_names");
+            Double[] vals = r.getArrayOfDoubles("t_vals");
+            for (int i = 0; i < names.length; i++) {
+                metrics.put(names[i], vals[i]);
+            }
+        }
+        String prefix = rows ? "t_" : "l_";
+        return new JsonObject()
+                .put("ts", r.getOffsetDateTime(prefix + "ts").toInstant().toString())
+                .put("seq", r.getLong(prefix + "seq"))
+                .put("metrics", metrics)
+                .put("state", r.getJsonObject("l_state"));
     }
 
     static boolean isUnique(Throwable e, String constraint) {

@@ -25,8 +25,8 @@ final class TelemetryRepository {
         this.pool = pool;
     }
 
-    /** The newest sample of a device, for {@code device_latest}: flattened metrics and the sample, as JSON text. */
-    record Latest(DeviceId device, Instant ts, long seq, String metricsJson, String stateJson) {
+    /** A device's full sample for {@code device_latest}, as JSON text. */
+    record Latest(DeviceId device, Instant ts, long seq, String stateJson) {
     }
 
     /**
@@ -75,26 +75,23 @@ final class TelemetryRepository {
         UUID[] ids = new UUID[m];
         OffsetDateTime[] times2 = new OffsetDateTime[m];
         Long[] seqs2 = new Long[m];
-        String[] metrics = new String[m];
         String[] states = new String[m];
         for (int i = 0; i < m; i++) {
             Latest l = latest.get(i);
             ids[i] = l.device().value();
             times2[i] = l.ts().atOffset(ZoneOffset.UTC);
             seqs2[i] = l.seq();
-            metrics[i] = l.metricsJson();
             states[i] = l.stateJson();
         }
         // A device deleted meanwhile has no row to reference: skip it rather than fail the batch.
         return inserted.compose(v -> tx.preparedQuery("""
-                        INSERT INTO device_latest (device_id, ts, seq, metrics, state)
-                        SELECT d, t, s, mj::jsonb, sj::jsonb
-                        FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[], $4::text[], $5::text[]) AS u(d, t, s, mj, sj)
+                        INSERT INTO device_latest (device_id, ts, seq, state)
+                        SELECT d, t, s, sj::jsonb
+                        FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[], $4::text[]) AS u(d, t, s, sj)
                         WHERE EXISTS (SELECT 1 FROM devices WHERE id = u.d)
-                        ON CONFLICT (device_id) DO UPDATE SET ts = EXCLUDED.ts, seq = EXCLUDED.seq,
-                            metrics = EXCLUDED.metrics, state = EXCLUDED.state
+                        ON CONFLICT (device_id) DO UPDATE SET ts = EXCLUDED.ts, seq = EXCLUDED.seq, state = EXCLUDED.state
                         WHERE device_latest.ts <= EXCLUDED.ts""")
-                .execute(Tuple.of(ids, times2, seqs2, metrics, states)).mapEmpty());
+                .execute(Tuple.of(ids, times2, seqs2, states)).mapEmpty());
     }
 
     /** One metric's points in [from, to), oldest first. */

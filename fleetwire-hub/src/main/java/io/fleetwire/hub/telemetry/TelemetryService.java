@@ -10,14 +10,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -34,16 +33,18 @@ public final class TelemetryService {
     private final PartitionMaintainer partitions;
     private final MessageCodec codec;
     private final HubMetrics metrics;
+    private final long latestStateNanos;
 
     /** {@code writerPool}: connections for the writer's transactions only; {@code pool} serves reads and upkeep. */
     public TelemetryService(Vertx vertx, Pool pool, Pool writerPool, MessageCodec codec, HubMetrics metrics, int queueCapacity,
-                            int batch, int retentionDays, Clock clock) {
+                            int batch, Duration latestStateEvery, int retentionDays, Clock clock) {
         this.repository = new TelemetryRepository(pool);
         this.writer = new TelemetryWriter(vertx, writerPool, repository, new MetricSetRegistry(writerPool), metrics,
                 queueCapacity, batch);
         this.partitions = new PartitionMaintainer(vertx, pool, retentionDays, clock);
         this.codec = codec;
         this.metrics = metrics;
+        this.latestStateNanos = latestStateEvery.toNanos();
         metrics.describe("fleetwire_telemetry_dropped_total", "Telemetry messages refused, by reason");
     }
 
@@ -66,14 +67,24 @@ public final class TelemetryService {
     }
 
     /**
-     * Stores a message's samples. Completes after commit; fails with {@link TelemetryRejected} when a
-     * sample is outside the kept time window or the queue is full, and with the database's error
-     * when the write failed after retries.
+     * Whether a device whose state was last kept at {@code keptNanos} ({@link System#nanoTime()}), or
+     * never ({@code kept} false), should keep the newest sample of a message arriving at {@code nowNanos}.
      */
-    public Future<Void> ingest(DeviceId device, long seq, List<Message.Sample> samples) {
+    public boolean stateDue(boolean kept, long keptNanos, long nowNanos) {
+        return !kept || nowNanos - keptNanos >= latestStateNanos;
+    }
+
+    /**
+     * Stores a message's samples, and with {@code keepState} also the newest of them whole, as the
+     * device's {@code latest.state} (the caller rewrites it at most every
+     * {@code FLEETWIRE_LATEST_STATE_SECONDS}; the newest numbers are always read from the rows).
+     * Completes after commit; fails with {@link TelemetryRejected} when a sample is outside the kept
+     * time window or the queue is full, and with the database's error when the write failed after
+     * retries.
+     */
+    public Future<Void> ingest(DeviceId device, long seq, List<Message.Sample> samples, boolean keepState) {
         List<TelemetryRow> rows = new ArrayList<>(samples.size());
         Message.Sample newest = null;
-        TreeMap<String, Double> newestFlat = null;
         for (int i = 0; i < samples.size(); i++) {
             Message.Sample s = samples.get(i);
             if (!partitions.accepts(s.ts())) {
@@ -90,16 +101,13 @@ public final class TelemetryService {
             rows.add(new TelemetryRow(device, s.ts(), seq, (short) i, List.copyOf(flat.keySet()), values));
             if (newest == null || !s.ts().isBefore(newest.ts())) {
                 newest = s;
-                newestFlat = flat;
             }
         }
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        String latestMetrics = new JsonObject((Map) newestFlat).encode();
-        String state = codec.sampleJson(newest).toString();
+        TelemetryRepository.Latest latest = keepState
+                ? new TelemetryRepository.Latest(device, newest.ts(), seq, codec.sampleJson(newest).toString())
+                : null;
         Promise<Void> committed = Promise.promise();
-        var pending = new TelemetryWriter.Pending(rows,
-                new TelemetryRepository.Latest(device, newest.ts(), seq, latestMetrics, state), committed);
-        if (!writer.submit(pending)) {
+        if (!writer.submit(new TelemetryWriter.Pending(rows, latest, committed))) {
             metrics.increment("fleetwire_telemetry_dropped_total", "reason=\"overloaded\"");
             return Future.failedFuture(new TelemetryRejected(ErrorCode.OVERLOADED,
                     "telemetry queue is full; send it again later"));

@@ -26,13 +26,13 @@ class DeviceSocketTest {
     @Test
     void telemetry_whenSentByAConnectedDevice_isAckedAndVisibleThroughRest() {
         TestHub.DeviceHandle device = HUB.hub().createDevice("ack-rest");
+        long now = System.currentTimeMillis();
         try (AgentSocket socket = AgentSocket.connect(HUB.hub().wsUrl(), device.token())) {
             JsonNode welcome = socket.awaitType("welcome");
             assertThat(welcome.path("deviceId").asText()).isEqualTo(device.id());
             assertThat(welcome.path("settings").path("heartbeatSeconds").asInt()).isEqualTo(30);
             assertThat(welcome.path("serverTime").asLong()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
 
-            long now = System.currentTimeMillis();
             socket.send(Telemetry.message(1, now - 1000, 12.5));
             socket.send(Telemetry.message(2, now, 17.5));
             socket.awaitAck(1);
@@ -40,9 +40,15 @@ class DeviceSocketTest {
         }
         ApiClient api = HUB.hub().api();
         JsonNode got = api.get("/api/v1/devices/" + device.id()).body();
+        assertThat(got.path("latest").path("ts").asText()).isEqualTo(java.time.Instant.ofEpochMilli(now).toString());
+        assertThat(got.path("latest").path("seq").asLong()).isEqualTo(2);
         assertThat(got.path("latest").path("metrics").path("cpu.usage").asDouble()).isEqualTo(17.5);
         assertThat(got.path("latest").path("metrics").path("sensor.cpu_temp.temperature").asDouble()).isEqualTo(45.2);
         assertThat(got.path("latest").path("state").path("fans").get(0).path("rpm").asDouble()).isEqualTo(1200);
+        // The whole sample is kept with a socket's first message and then at most every
+        // FLEETWIRE_LATEST_STATE_SECONDS (10 s): the state is message 1's, the numbers message 2's.
+        assertThat(got.path("latest").path("state").path("ts").asLong()).isEqualTo(now - 1000);
+        assertThat(got.path("latest").path("state").path("metrics").path("cpu.usage").asDouble()).isEqualTo(12.5);
         assertThat(got.path("lastSeen").isTextual()).isTrue();
 
         JsonNode series = api.get("/api/v1/devices/" + device.id() + "/telemetry?metric=cpu.usage").body();

@@ -40,6 +40,7 @@ class HubConfigTest {
         new IntSetting(ConfigKey.DEVICE_BURST, 1, 1_000_000, HubConfig::deviceBurst),
         new IntSetting(ConfigKey.TELEMETRY_QUEUE, 1, 10_000_000, HubConfig::telemetryQueue),
         new IntSetting(ConfigKey.TELEMETRY_BATCH, 1, 100_000, HubConfig::telemetryBatch),
+        new IntSetting(ConfigKey.LATEST_STATE_SECONDS, 0, 86_400, c -> (int) c.latestStateEvery().toSeconds()),
         new IntSetting(ConfigKey.TELEMETRY_RETENTION_DAYS, 1, 36_500, HubConfig::retentionDays),
         new IntSetting(ConfigKey.COMMAND_ACK_TIMEOUT_SECONDS, 1, 3_600, c -> (int) c.commandAckTimeout().toSeconds()),
         new IntSetting(ConfigKey.COMMAND_RESULT_TIMEOUT_SECONDS, 1, 30 * 86_400, c -> (int) c.commandResultTimeout().toSeconds()),
