@@ -45,6 +45,9 @@ public final class MessageCodec {
                         .maxStringLength(1 << 20)
                         .build())
                 .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // Correctly rounded like Double.parseDouble, in a fraction of the time: telemetry is
+                // mostly numbers (JDK FloatingDecimal was ~8 % of the hub's ingest CPU).
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .build();
         this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }

@@ -33,7 +33,7 @@ import java.util.function.BooleanSupplier;
  * lost. JSON pings are answered, WebSocket pings by the framing layer. Commands are acknowledged at once and
  * answered through the agent library's {@link io.fleetwire.agent.CommandHandler} contract; a
  * {@code command_cancel} before the run stops it. A lost socket reconnects with jittered exponential backoff;
- * after a close 1001 (hub going away) or {@link #dropAll()} promptly, with jitter; after a 401 or a 4003 the
+ * an upgrade refused with a {@code Retry-After} waits what it says (plus up to 1 s of jitter); after a close 1001 (hub going away) or {@link #dropAll()} promptly, with jitter; after a 401 or a 4003 the
  * device stops (its token is no longer valid). Connection attempts of the whole fleet are paced by
  * {@link FleetOptions#connectRate()}.
  *

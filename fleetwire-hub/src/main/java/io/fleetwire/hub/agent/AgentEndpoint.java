@@ -39,6 +39,7 @@ public final class AgentEndpoint {
     private final AgentConnection.AgentContext context;
     private final BooleanSupplier draining;
     private final int maxAdmitting;
+    private final RetryAfter retryAfter;
 
     public AgentEndpoint(Config config, MessageCodec codec, TelemetryService telemetry, PresenceRegistry presence,
                          DeviceRepository devices, HubMetrics metrics, io.fleetwire.hub.settings.DeviceSettings settings,
@@ -48,6 +49,7 @@ public final class AgentEndpoint {
                 commands);
         this.draining = draining;
         this.maxAdmitting = config.maxUpgradesInProgress();
+        this.retryAfter = new RetryAfter(maxAdmitting, System.nanoTime());
         metrics.gauge("fleetwire_devices_connected", "Device sockets open on this hub", presence::count);
         metrics.describe("fleetwire_device_frames_rejected_total", "Device frames answered with an error frame, by code");
         metrics.describe("fleetwire_device_closes_total", "Device sockets closed for a reason, by close code");
@@ -83,7 +85,7 @@ public final class AgentEndpoint {
         if (admitting.incrementAndGet() > maxAdmitting) {
             admitting.decrementAndGet();
             context.metrics().increment("fleetwire_device_upgrades_refused_total", "reason=\"busy\"");
-            ctx.response().putHeader("Retry-After", "1");
+            ctx.response().putHeader("Retry-After", Integer.toString(retryAfter.refused(System.nanoTime())));
             ApiErrors.send(ctx.response(), 503, "unavailable", "the hub is busy connecting other devices; retry in a moment");
             return;
         }
@@ -102,7 +104,10 @@ public final class AgentEndpoint {
             }
             request.toWebSocket()
                     .onSuccess(ws -> new AgentConnection(ws, ar.result().get(), context).start()
-                            .onComplete(done -> admitting.decrementAndGet()))
+                            .onComplete(done -> {
+                                admitting.decrementAndGet();
+                                retryAfter.admitted(System.nanoTime());
+                            }))
                     .onFailure(e -> {
                         admitting.decrementAndGet();
                         log.debug("Upgrade failed: {}", e.toString());

@@ -52,7 +52,7 @@ final class DeviceChannelHandler extends SimpleChannelInboundHandler<WebSocketFr
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof WebSocketClientHandshakeException h && h.response() != null) {
-            session.onUpgradeRefused(h.response().status().code());
+            session.onUpgradeRefused(h.response().status().code(), h.response().headers().get("Retry-After"));
         } else {
             session.onSocketError(cause);
         }

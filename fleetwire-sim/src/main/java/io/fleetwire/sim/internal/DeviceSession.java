@@ -84,6 +84,8 @@ public final class DeviceSession {
     private boolean authRefused;
     private int closeCode = -1;
     private int backoffAttempt;
+    /** The wait a refused upgrade's {@code Retry-After} asked for; -1: none. */
+    private long retryAfterMillis = -1;
     private int drainBudget;
     private boolean drainScheduled;
     private long seq;
@@ -199,7 +201,12 @@ public final class DeviceSession {
             return;
         }
         long delayMillis;
-        if (dropRequested || closeCode == CloseCode.GOING_AWAY.code()) {
+        if (retryAfterMillis >= 0) {
+            // The hub said when (spread by its backlog in a storm): come back then, within the second
+            // after, without growing the backoff.
+            delayMillis = retryAfterMillis + jitter.nextLong(1_000);
+            retryAfterMillis = -1;
+        } else if (dropRequested || closeCode == CloseCode.GOING_AWAY.code()) {
             delayMillis = jitter.nextLong(fleet.options.backoffBase().toMillis() + 1);
         } else {
             long base = fleet.options.backoffBase().toMillis();
@@ -219,12 +226,24 @@ public final class DeviceSession {
         }
     }
 
-    void onUpgradeRefused(int status) {
+    void onUpgradeRefused(int status, String retryAfter) {
         if (status == 401) {
             authRefused = true;
-        } else {
+            return;
+        }
+        retryAfterMillis = retryAfterMillis(retryAfter);
+        if (retryAfterMillis < 0) {
             fleet.warn("Device {}: the hub refused the upgrade with HTTP {}; retrying with backoff", device.name(), status);
         }
+    }
+
+    /** A {@code Retry-After} in whole seconds (0 to 1 hour) as milliseconds; -1 when absent or not that form. */
+    static long retryAfterMillis(String header) {
+        if (header == null || header.isEmpty() || header.length() > 4 || !header.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        int seconds = Integer.parseInt(header);
+        return seconds <= 3_600 ? seconds * 1_000L : -1;
     }
 
     void onSocketError(Throwable cause) {
