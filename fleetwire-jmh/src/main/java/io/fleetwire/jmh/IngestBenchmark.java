@@ -3,7 +3,6 @@ package io.fleetwire.jmh;
 import io.fleetwire.protocol.Message;
 import io.fleetwire.protocol.MessageCodec;
 import io.fleetwire.protocol.MetricFlattener;
-import io.vertx.core.json.JsonObject;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -14,16 +13,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The hub's CPU work per telemetry message outside the database and the WebSocket framing:
- * {@link MetricFlattener#flatten} of one sample, the two latest-state JSON texts written with every
- * message, and the whole chain from text frame to the {@code ack} frame. The latest-state lines mirror
+ * {@link MetricFlattener#flatten} of one sample, the latest-state JSON text (written with a socket's
+ * first message and then at most every {@code FLEETWIRE_LATEST_STATE_SECONDS}, so not per message), and
+ * the whole chain from text frame to the {@code ack} frame. {@link #perMessage} mirrors
  * {@code io.fleetwire.hub.telemetry.TelemetryService#ingest} (the hub module is not on this classpath,
- * for its embedded PostgreSQL); change them with it.
+ * for its embedded PostgreSQL); change it with it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,16 +45,13 @@ public class IngestBenchmark {
         return MetricFlattener.flatten(samples.next());
     }
 
-    /** {@code latest_metrics} (the flattened names and values) and {@code state} (the sample) as JSON text. */
+    /** {@code latest.state} (the sample) as JSON text, as kept when a socket's state is due. */
     @Benchmark
-    public void latestStateJson(Blackhole bh) {
-        Message.Sample sample = samples.next();
-        TreeMap<String, Double> flat = MetricFlattener.flatten(sample);
-        bh.consume(latestMetrics(flat));
-        bh.consume(codec.sampleJson(sample).toString());
+    public String latestStateJson() {
+        return codec.sampleJson(samples.next()).toString();
     }
 
-    /** Frame in, ack out: decode, flatten into a row's values, both latest-state texts, encode the ack. */
+    /** Frame in, ack out: decode, flatten into a row's values, encode the ack (the state is not due). */
     @Benchmark
     public void perMessage(Blackhole bh) {
         Message.Telemetry t = (Message.Telemetry) codec.decode(frames.next());
@@ -68,13 +64,6 @@ public class IngestBenchmark {
         }
         bh.consume(List.copyOf(flat.keySet()));
         bh.consume(values);
-        bh.consume(latestMetrics(flat));
-        bh.consume(codec.sampleJson(sample).toString());
         bh.consume(codec.encode(new Message.Ack(t.seq())));
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static String latestMetrics(TreeMap<String, Double> flat) {
-        return new JsonObject((Map) flat).encode();
     }
 }
