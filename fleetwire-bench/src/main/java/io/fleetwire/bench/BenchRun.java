@@ -135,12 +135,13 @@ final class BenchRun {
     }
 
     /** Latencies of timed commands, and what went wrong. */
-    private record Timed(Histogram toDevice, Histogram toStored, List<String> problems) {
+    /** {@code toCreated}: request sent → 201 received (the command's transaction committed), the first part of {@code toDevice}. */
+    private record Timed(Histogram toCreated, Histogram toDevice, Histogram toStored, List<String> problems) {
     }
 
     private List<String> commands(Fleets fleets, URI base, String condition) throws Exception {
         Timed t = timeCommands(fleets, base, condition, options.commands());
-        report.commands(condition, options.commands(), t.toDevice(), t.toStored());
+        report.commands(condition, options.commands(), t.toCreated(), t.toDevice(), t.toStored());
         return t.problems();
     }
 
@@ -148,6 +149,7 @@ final class BenchRun {
     private Timed timeCommands(Fleets fleets, URI base, String condition, int count) throws Exception {
         List<SimDevice> targets = fleets.localDevices();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Histogram toCreated = new Histogram(60_000_000_000L, 3);
         Histogram toDevice = new Histogram(60_000_000_000L, 3);
         Histogram toStored = new Histogram(60_000_000_000L, 3);
         Map<String, Boolean> stored = new ConcurrentHashMap<>();
@@ -183,16 +185,20 @@ final class BenchRun {
                 synchronized (toStored) {
                     toStored.reset();
                 }
+                toCreated.reset();
                 stored.clear();
             }
             SimDevice d = targets.get(ThreadLocalRandom.current().nextInt(targets.size()));
-            sentAt.put(d.id(), System.nanoTime());
+            long sent = System.nanoTime();
+            sentAt.put(d.id(), sent);
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/devices/" + d.id() + "/commands"))
                     .header("Authorization", "Bearer " + adminToken)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"buzz\",\"params\":{}}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 201) {
                 failures++;
+            } else {
+                toCreated.recordValue(System.nanoTime() - sent);
             }
             String id = r.body().replaceAll(".*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -209,7 +215,7 @@ final class BenchRun {
             problems.add("only " + stored.size() + " of " + count + " command results stored within 10 s each ("
                     + condition + ")");
         }
-        return new Timed(toDevice, toStored, problems);
+        return new Timed(toCreated, toDevice, toStored, problems);
     }
 
     private List<String> storm(Fleets fleets) throws Exception {
