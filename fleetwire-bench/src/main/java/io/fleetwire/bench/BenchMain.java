@@ -47,16 +47,26 @@ public final class BenchMain {
         err.println("bench: starting a hub (" + (o.dbUrl() == null ? "embedded PostgreSQL" : "external PostgreSQL") + ")");
         try (HubChild hub = HubChild.start(work.resolve("hub"), token, o.dbUrl(), env)) {
             List<String> problems = new BenchRun(o, hub, token, err, report, work).run();
-            if (o.peer() && MosquittoPeer.reachable()) {
-                err.println("bench: the same through Mosquitto (" + MosquittoPeer.HOST + ":" + MosquittoPeer.PORT + ")");
-                MosquittoPeer.Result peer = MosquittoPeer.run(o.steps(), o.telemetry(), o.intervalSeconds());
-                report.peer(peer);
-                if (peer.acked() != peer.published()) {
-                    problems.add("Mosquitto acknowledged " + peer.acked() + " of " + peer.published() + " publishes");
+            java.util.Optional<Path> mosquitto = o.peer() ? PrivateMosquitto.binary() : java.util.Optional.empty();
+            if (mosquitto.isPresent()) {
+                try (PrivateMosquitto broker = PrivateMosquitto.start(mosquitto.get())) {
+                    err.println("bench: the same through a Mosquitto of its own (" + mosquitto.get() + ", "
+                            + PrivateMosquitto.HOST + ":" + broker.port() + ")");
+                    MosquittoPeer.Result peer = MosquittoPeer.run(broker, o.steps(), o.telemetry(), o.intervalSeconds());
+                    report.peer(peer);
+                    if (peer.acked() != peer.published()) {
+                        problems.add("Mosquitto acknowledged " + peer.acked() + " of " + peer.published() + " publishes");
+                    }
                 }
             } else if (o.peer()) {
-                err.println("bench: no Mosquitto on " + MosquittoPeer.HOST + ":" + MosquittoPeer.PORT + "; the peer is left out");
+                err.println("bench: no mosquitto executable on the PATH or in /usr/sbin, /usr/local/sbin, /usr/bin, "
+                        + "/usr/local/bin; the peer is left out (Debian: apt-get install mosquitto)");
             }
+            hub.close();
+            err.println("bench: bandwidth at " + BandwidthRun.INTERVAL_SECONDS + " s, plain and with permessage-deflate ("
+                    + o.bandwidthDevices() + " devices each, a hub of its own)");
+            report.bandwidth(new BandwidthRun(o.bandwidthDevices(), o.bandwidthWindow(), o.dbUrl(), token, work, err).run(problems),
+                    o.bandwidthWindow().toSeconds());
             Path written = write(o, report, problems, out, err);
             if (!problems.isEmpty()) {
                 Path hubLog = written.resolveSibling(written.getFileName() + ".hub.log");

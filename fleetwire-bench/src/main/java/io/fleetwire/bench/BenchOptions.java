@@ -15,10 +15,12 @@ import java.util.List;
  * @param ingestDevices devices of the maximum-rate ingest run (a closed loop: each keeps a few messages in flight)
  * @param perProcess    devices simulated per process (this one, then simulator worker processes)
  * @param out           the report; {@code null}: the full run rewrites the generated part of docs/benchmarks.md
+ * @param bandwidthDevices devices in each group (plain, deflated) of the 3 s bandwidth phase
+ * @param bandwidthWindow  that phase's measured window
  */
 public record BenchOptions(boolean quick, int devices, List<Integer> steps, Duration telemetry, int intervalSeconds,
                            int commands, int ingestDevices, Duration ingest, int perProcess, boolean deflate, Path out,
-                           String dbUrl, boolean peer, boolean help) {
+                           String dbUrl, boolean peer, boolean help, int bandwidthDevices, Duration bandwidthWindow) {
 
     /** A usage error, with the message to print. */
     public static final class UsageException extends Exception {
@@ -44,6 +46,8 @@ public record BenchOptions(boolean quick, int devices, List<Integer> steps, Dura
         Integer ingestDevices = null;
         Integer ingestSeconds = null;
         Integer perProcess = null;
+        Integer bandwidthDevices = null;
+        Integer bandwidthSeconds = null;
         String steps = null;
         Path out = null;
         String dbUrl = null;
@@ -63,6 +67,8 @@ public record BenchOptions(boolean quick, int devices, List<Integer> steps, Dura
                 case "--ingest-devices" -> ingestDevices = number(a, value(args, ++i, a), 1, MAX_DEVICES);
                 case "--ingest-seconds" -> ingestSeconds = number(a, value(args, ++i, a), 5, 3_600);
                 case "--per-process" -> perProcess = number(a, value(args, ++i, a), 100, 18_000);
+                case "--bandwidth-devices" -> bandwidthDevices = number(a, value(args, ++i, a), 1, 5_000);
+                case "--bandwidth-seconds" -> bandwidthSeconds = number(a, value(args, ++i, a), 6, 3_600);
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--db-url" -> dbUrl = value(args, ++i, a);
                 default -> throw new UsageException("unknown option '" + a + "'");
@@ -79,7 +85,8 @@ public record BenchOptions(boolean quick, int devices, List<Integer> steps, Dura
                 interval == null ? (quick ? 1 : 3) : interval, commands == null ? (quick ? 100 : 1_000) : commands,
                 ingestN, Duration.ofSeconds(ingestSeconds == null ? (quick ? 5 : 30) : ingestSeconds),
                 perProcess == null ? PER_PROCESS : perProcess, deflate, out == null ? defOut : out, dbUrl,
-                peer == null ? !quick : peer, help);
+                peer == null ? !quick : peer, help, bandwidthDevices == null ? (quick ? 50 : 500) : bandwidthDevices,
+                Duration.ofSeconds(bandwidthSeconds == null ? (quick ? 12 : 30) : bandwidthSeconds));
     }
 
     private static List<Integer> steps(String text, int devices) throws UsageException {
@@ -144,9 +151,13 @@ public record BenchOptions(boolean quick, int devices, List<Integer> steps, Dura
                   --ingest-devices N  devices of the maximum-rate ingest run (default 1000, at most N)
                   --ingest-seconds S  its length (default 30)
                   --per-process N     devices per simulator process (default 9500)
+                  --bandwidth-devices N  devices in each group of the bandwidth phase: at a 3 s interval, one group
+                                      plain and one with permessage-deflate, on a hub of its own (default 500; 50 quick)
+                  --bandwidth-seconds S  its measured window (default 30; 12 quick)
                   --deflate           devices negotiate permessage-deflate (the hub is started with it on)
-                  --no-peer, --peer   leave out (default with --quick) or run the same load through the Mosquitto on
-                                      127.0.0.1:1883 (HiveMQ MQTT client): RSS per connection at each step, QoS 1
-                                      PUBACK and publish → subscriber latency, side by side with the ratio""";
+                  --no-peer, --peer   leave out (default with --quick) or run the same load through a Mosquitto the
+                                      bench starts for the run (the mosquitto executable, on a free 127.0.0.1 port;
+                                      HiveMQ MQTT client): RSS per connection at each step, QoS 1 PUBACK and
+                                      publish → subscriber latency, side by side with the ratio""";
     }
 }

@@ -9,17 +9,11 @@ import io.fleetwire.protocol.MessageCodec;
 import io.fleetwire.sim.TelemetryGenerator;
 import org.HdrHistogram.Histogram;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,15 +21,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The peer of the benchmarks: the same devices, payloads and interval relayed through the Mosquitto
- * running on this machine (127.0.0.1:1883), driven by the HiveMQ MQTT client (one shared Netty event
- * loop group, no thread per connection), measured the way the Fleetwire side is: connections held
- * (Mosquitto's RSS per connection), publish QoS 1 → PUBACK and publish → subscriber latency.
+ * The peer of the benchmarks: the same devices, payloads and interval relayed through a Mosquitto
+ * started for the run ({@link PrivateMosquitto}), driven by the HiveMQ MQTT client (one shared Netty
+ * event loop group, no thread per connection), measured the way the Fleetwire side is: connections
+ * held (Mosquitto's RSS per connection), publish QoS 1 → PUBACK and publish → subscriber latency.
  */
 final class MosquittoPeer {
 
-    static final String HOST = "127.0.0.1";
-    static final int PORT = 1883;
+    static final String HOST = PrivateMosquitto.HOST;
 
     /** What the peer measured. */
     record Result(int connections, double connectSeconds, long rssPerConnection, long published, long acked,
@@ -47,34 +40,11 @@ final class MosquittoPeer {
     record Step(int connections, long rssPerConnection) {
     }
 
-    static boolean reachable() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(HOST, PORT), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Mosquitto's pid, found by name in /proc. */
-    static Optional<Long> pid() throws IOException {
-        try (var dirs = Files.list(Path.of("/proc"))) {
-            return dirs.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .filter(p -> {
-                        try {
-                            return Files.readString(p.resolve("comm")).strip().equals("mosquitto");
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    })
-                    .map(p -> Long.parseLong(p.getFileName().toString())).findFirst();
-        }
-    }
-
     /** Connects {@code steps} (ascending; the last is the device count), measuring Mosquitto at each, then relays. */
-    static Result run(List<Integer> steps, Duration telemetry, int intervalSeconds) throws Exception {
+    static Result run(PrivateMosquitto broker, List<Integer> steps, Duration telemetry, int intervalSeconds) throws Exception {
         int devices = steps.getLast();
-        long pid = pid().orElseThrow(() -> new IllegalStateException("no mosquitto process to measure"));
+        long pid = broker.pid();
+        int port = broker.port();
         String run = Long.toHexString(ThreadLocalRandom.current().nextLong());
         long rssBefore = ProcessStats.rssBytes(pid);
         List<Mqtt3AsyncClient> clients = new ArrayList<>(devices);
@@ -83,7 +53,7 @@ final class MosquittoPeer {
         List<Step> measured = new ArrayList<>();
         long pausedNanos = 0;
         for (int i = 0; i < devices; i++) {
-            Mqtt3AsyncClient c = Mqtt3Client.builder().identifier("fw-bench-" + run + "-" + i).serverHost(HOST).serverPort(PORT)
+            Mqtt3AsyncClient c = Mqtt3Client.builder().identifier("fw-bench-" + run + "-" + i).serverHost(HOST).serverPort(port)
                     .buildAsync();
             clients.add(c);
             connecting.add(c.connectWith().keepAlive(30).cleanSession(true).send());
@@ -117,7 +87,7 @@ final class MosquittoPeer {
         AtomicLong published = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         Mqtt3AsyncClient subscriber = Mqtt3Client.builder().identifier("fw-bench-" + run + "-sub").serverHost(HOST)
-                .serverPort(PORT).buildAsync();
+                .serverPort(port).buildAsync();
         subscriber.connectWith().cleanSession(true).send().get(10, TimeUnit.SECONDS);
         subscriber.publishes(MqttGlobalPublishFilter.ALL, p -> {
             long now = System.nanoTime();

@@ -29,6 +29,7 @@ final class Report {
     private final List<String> latency = new ArrayList<>();
     private final List<String> storm = new ArrayList<>();
     private final List<String> ingest = new ArrayList<>();
+    private final List<String> bandwidth = new ArrayList<>();
     private final List<String> peer = new ArrayList<>();
     private final LinkedHashMap<String, Histogram> latencies = new LinkedHashMap<>();
     private MosquittoPeer.Result peerResult;
@@ -81,10 +82,29 @@ final class Report {
                 total.telemetryAcked() / seconds, intervalSeconds));
         row(telemetry, "Relay: device sends → hub acks after commit, p50 / p99 / p99.9", ms(ack.getValueAtPercentile(50)) + " / "
                 + ms(ack.getValueAtPercentile(99)) + " / " + ms(ack.getValueAtPercentile(99.9)));
-        row(telemetry, "Bandwidth per device on the wire, device → hub / hub → device", String.format(Locale.ROOT,
+        row(telemetry, "Bandwidth per device on the wire, device → hub / hub → device (" + intervalSeconds + " s interval; "
+                + "at 3 s, plain and deflated: the bandwidth section)", String.format(Locale.ROOT,
                 "%.0f B/s / %.0f B/s", flowing.bytesOutPerDevicePerSecond(), flowing.bytesInPerDevicePerSecond()));
-        summary("Bandwidth per device, device → hub (" + intervalSeconds + " s interval)",
-                String.format(Locale.ROOT, "%.0f B/s", bytesOutPerDevice), "≤ 66 B/s", bytesOutPerDevice <= 66);
+    }
+
+    /** The bandwidth phase: both groups at 3 s, plain and deflated, on a hub with compression on. */
+    void bandwidth(List<BandwidthRun.Group> groups, long windowSeconds) {
+        bandwidth.add("| Sockets | Device → hub | Hub → device | Both | Hub heap per connection | Hub RSS per connection | Messages sent / acked |");
+        bandwidth.add("|---|---|---|---|---|---|---|");
+        for (BandwidthRun.Group g : groups) {
+            String name = g.deflate() ? String.format(Locale.ROOT, "permessage-deflate (%,d of %,d negotiated)", g.deflateSockets(),
+                    g.devices()) : String.format(Locale.ROOT, "plain (%,d)", g.devices());
+            double both = g.upPerDevice() + g.downPerDevice();
+            bandwidth.add(String.format(Locale.ROOT, "| %s | %.1f B/s | %.1f B/s | **%.1f B/s** | %s | %s | %,d / %,d |", name,
+                    g.upPerDevice(), g.downPerDevice(), both, kb(g.heapPerDevice()), kb(g.rssPerDevice()), g.sent(), g.acked()));
+            summary("Bandwidth per device, both directions, 3 s interval, " + (g.deflate() ? "permessage-deflate" : "plain JSON"),
+                    String.format(Locale.ROOT, "%.0f B/s", both), "≤ 66 B/s", both <= 66);
+        }
+        bandwidth.add("");
+        bandwidth.add(String.format(Locale.ROOT, "Bytes at the simulator's sockets (WebSocket framing included) over %d s in which "
+                + "both groups ran side by side, each device sending seed 003-shaped telemetry every %d s, against a hub of its own "
+                + "started with `FLEETWIRE_WS_COMPRESSION=on`; memory per connection is what each group added to that hub "
+                + "(the deflating group's over the plain one's: deflate's own cost).", windowSeconds, BandwidthRun.INTERVAL_SECONDS));
     }
 
     void commands(String condition, int count, Histogram toCreated, Histogram toDevice, Histogram toStored) {
@@ -217,11 +237,12 @@ final class Report {
                     .append("every 5 min, Fleet/osquery's 10 s)\n\n| Path | p50 | p99 | p99.9 | max |\n|---|---|---|---|---|\n");
             latency.forEach(r -> out.append(r).append('\n'));
         }
+        section(out, "Bandwidth per device at a 3 s interval, plain and with permessage-deflate", bandwidth, false);
         section(out, "Reconnect storm", storm, true);
         section(out, "Ingest ceiling (closed loop: each device sends every 10 ms unless 8 of its messages await their ack)",
                 ingest, true);
         if (!peer.isEmpty()) {
-            out.append("\n#### Peer: Mosquitto (127.0.0.1:1883; the same devices, payloads and interval, HiveMQ MQTT client)\n\n")
+            out.append("\n#### Peer: Mosquitto (a fresh broker of the run's own on 127.0.0.1; the same devices, payloads and interval, HiveMQ MQTT client)\n\n")
                     .append("| Figure | Fleetwire | Mosquitto | Ratio |\n|---|---|---|---|\n");
             peer.forEach(r -> out.append(r).append('\n'));
             if (peerResult != null && peerResult.steps().size() > 1) {

@@ -35,6 +35,12 @@ class BenchOptionsTest {
         assertThat(docs.steps()).containsExactly(5_000, 10_000, 19_000);
         assertThat(quick.ingestDevices()).isEqualTo(100);
         assertThat(quick.ingest().toSeconds()).isEqualTo(5);
+        assertThat(quick.bandwidthDevices()).isEqualTo(50);
+        assertThat(quick.bandwidthWindow().toSeconds()).isEqualTo(12);
+        BenchOptions bw = BenchOptions.parse(new String[]{"--bandwidth-devices", "300", "--bandwidth-seconds", "60"});
+        assertThat(bw.bandwidthDevices()).isEqualTo(300);
+        assertThat(bw.bandwidthWindow().toSeconds()).isEqualTo(60);
+        assertThat(BenchOptions.parse(new String[0]).bandwidthDevices()).isEqualTo(500);
     }
 
     @Test
@@ -48,6 +54,8 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--devices", "100", "--ingest-devices", "101"}))
                 .hasMessageContaining("at most --devices");
         assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--per-process", "5"})).hasMessageContaining("between 100 and 18000");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--bandwidth-devices", "0"})).hasMessageContaining("between 1 and 5000");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--bandwidth-seconds", "3"})).hasMessageContaining("between 6 and 3600");
     }
 
     @Test
