@@ -166,7 +166,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     }
 
     @Override
-    public void opened(java.net.http.WebSocket ws) {
+    public void opened(io.fleetwire.agent.internal.connection.websocket.WebSocketClient ws) {
         generation.incrementAndGet();
         connection.sendOn(ws, codec.encode(new Message.Hello(Message.PROTOCOL_VERSION, "fleetwire-agent",
                 agentVersion, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
