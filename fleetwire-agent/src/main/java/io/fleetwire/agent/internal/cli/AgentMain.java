@@ -208,7 +208,7 @@ public final class AgentMain {
         io.fleetwire.agent.internal.handlers.SshAccess ssh = io.fleetwire.agent.internal.handlers.SshAccess.system();
         b.handler("ssh_access", ssh::grant);
         // Expired SSH grants go at start and every minute, whoever granted them and whenever.
-        Thread.ofVirtual().name("fleetwire-ssh-expiry").start(() -> {
+        Thread.ofPlatform().name("fleetwire-ssh-expiry").daemon().start(() -> {
             while (true) {
                 try {
                     ssh.sweep(io.fleetwire.agent.internal.handlers.SshAccess.localUsers());
