@@ -1,14 +1,13 @@
 package io.fleetwire.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,8 @@ import java.util.Map;
 
 /**
  * JSON codec for {@link Message}. Thread-safe. {@link #decode} never throws anything but
- * {@link ProtocolException}, whatever the input.
+ * {@link ProtocolException}, whatever the input. Trees are read and written with jackson-core's
+ * streaming API ({@link JsonTrees}), no {@code ObjectMapper}, so the device agent does without one.
  */
 public final class MessageCodec {
 
@@ -35,10 +35,10 @@ public final class MessageCodec {
 
     static final long MAX_EPOCH_MILLI = Instant.parse("2200-01-01T00:00:00Z").toEpochMilli();
 
-    private final ObjectMapper mapper;
+    private final JsonFactory factory;
 
     public MessageCodec() {
-        JsonFactory factory = JsonFactory.builder()
+        this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(32)
                         .maxNumberLength(64)
@@ -49,18 +49,17 @@ public final class MessageCodec {
                 // mostly numbers (JDK FloatingDecimal was ~8 % of the hub's ingest CPU).
                 .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .build();
-        this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** Decodes one text frame. */
     public Message decode(String text) {
         JsonNode root;
-        try {
-            root = mapper.readTree(text);
-        } catch (JsonProcessingException | RuntimeException e) {
+        try (JsonParser p = factory.createParser(text)) {
+            root = JsonTrees.readAll(p);
+        } catch (IOException | RuntimeException e) {
             throw new ProtocolException(ErrorCode.BAD_JSON, "frame is not valid JSON: " + firstLine(e), null, null);
         }
-        if (root == null || !root.isObject()) {
+        if (!root.isObject()) {
             throw new ProtocolException(ErrorCode.BAD_JSON, "frame must be a JSON object", null, null);
         }
         if (containsNul(root)) {
@@ -325,7 +324,7 @@ public final class MessageCodec {
                 }
             }
         }
-        return root.toString();
+        return JsonTrees.write(root);
     }
 
     /** A sample as the JSON object it travels as inside a telemetry message. */

@@ -25,8 +25,10 @@ import java.util.function.Consumer;
  * the {@link CommandRunner}, and drains the {@link Outbox} to the socket in order, from the oldest
  * unacknowledged message after every (re)connect, at most {@code replayPerSecond} messages a second.
  *
- * <p>Threading: {@link #text} runs on the socket's thread and never blocks on a handler or the
- * disk; the sender runs on its own virtual thread; the heartbeat on another.
+ * <p>Threading: {@link #text} runs on the socket's reader thread and never blocks on a handler or
+ * the disk; the sender runs on its own platform thread and sends the heartbeat too; the inbox has
+ * one more. Platform threads, not virtual ones: the agent's few threads wait most of the time, and
+ * the virtual-thread scheduler would add its carrier threads and classes (agent footprint).
  */
 public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
 
@@ -39,10 +41,10 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     private final int replayPerSecond;
     private final Consumer<Message.Settings> settingsSink;
     private final AtomicInteger generation = new AtomicInteger();
-    /** Commands from the socket, handled one after another on one virtual thread. */
+    /** Commands from the socket, handled one after another on one thread. */
     private final java.util.concurrent.ThreadPoolExecutor inbox = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
             java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1_000),
-            Thread.ofVirtual().name("fleetwire-inbox").factory(),
+            Thread.ofPlatform().name("fleetwire-inbox").daemon().factory(),
             // Full (a hub sending faster than the disk takes it): the socket thread does the work, which slows reading.
             new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
     private final Object signal = new Object();
@@ -60,7 +62,6 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     /** When the hub last acknowledged anything: the backlog is sent again only when acks stop coming. */
     private volatile long lastAckNanos = System.nanoTime();
     private Thread sender;
-    private Thread heartbeat;
     private Thread sampler;
     private io.fleetwire.agent.TelemetrySource telemetrySource;
     /** The version sent in hello. */
@@ -82,8 +83,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
         this.runner = runner;
         this.telemetrySource = telemetrySource;
         applySettings(settings);
-        sender = Thread.ofVirtual().name("fleetwire-sender").start(this::drain);
-        heartbeat = Thread.ofVirtual().name("fleetwire-heartbeat").start(this::beat);
+        sender = Thread.ofPlatform().name("fleetwire-sender").daemon().start(this::drain);
         if (telemetrySource != null) {
             sampler = Thread.ofPlatform().name("fleetwire-telemetry").daemon().start(this::sampleLoop);
         }
@@ -166,7 +166,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     }
 
     @Override
-    public void opened(java.net.http.WebSocket ws) {
+    public void opened(io.fleetwire.agent.internal.connection.websocket.WebSocketClient ws) {
         generation.incrementAndGet();
         connection.sendOn(ws, codec.encode(new Message.Hello(Message.PROTOCOL_VERSION, "fleetwire-agent",
                 agentVersion, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
@@ -281,11 +281,15 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
                 append(Outbox.Kind.RELIABLE, seq -> new Message.ConfigApplied(seq, s.version()))));
     }
 
-    /** Sends what the outbox holds, in order, from the oldest unacknowledged after each reconnect. */
+    /**
+     * Sends what the outbox holds, in order, from the oldest unacknowledged after each reconnect, and
+     * a JSON ping every heartbeat interval while the socket is open.
+     */
     private void drain() {
         long lastSent = 0;
         int seenGeneration = -1;
         long lastRewind = System.nanoTime();
+        long lastBeat = System.nanoTime();
         long pauseNanos = 1_000_000_000L / Math.max(1, replayPerSecond);
         while (running) {
             try {
@@ -293,6 +297,7 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
                     await(1_000);
                     continue;
                 }
+                lastBeat = beatIfDue(lastBeat);
                 if (seenGeneration != generation.get()
                         || System.nanoTime() - Math.max(lastRewind, lastAckNanos) > RESEND_AFTER.toNanos()) {
                     seenGeneration = generation.get();
@@ -321,14 +326,15 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
         }
     }
 
-    private void beat() {
-        while (running) {
-            Message.Settings s = settings;
-            sleepNanos(Duration.ofSeconds(s == null ? 30 : s.heartbeatSeconds()).toNanos());
-            if (running && connection.state() == ConnectionState.OPEN) {
-                connection.send(codec.encode(new Message.Ping(System.currentTimeMillis())));
-            }
+    /** Sends a JSON ping when a heartbeat interval has passed since {@code lastBeat}; returns when the last one went. */
+    private long beatIfDue(long lastBeat) {
+        Message.Settings s = settings;
+        long now = System.nanoTime();
+        if (now - lastBeat < java.util.concurrent.TimeUnit.SECONDS.toNanos(s == null ? 30 : s.heartbeatSeconds())) {
+            return lastBeat;
         }
+        connection.send(codec.encode(new Message.Ping(System.currentTimeMillis())));
+        return now;
     }
 
     /**
@@ -419,11 +425,10 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
         wake();
         if (sender != null) {
             sender.interrupt();
-            heartbeat.interrupt();
             if (sampler != null) {
                 sampler.interrupt();
             }
-            for (Thread t : new Thread[]{sender, heartbeat, sampler}) {
+            for (Thread t : new Thread[]{sender, sampler}) {
                 if (t != null) {
                     try {
                         t.join(java.time.Duration.ofSeconds(5));

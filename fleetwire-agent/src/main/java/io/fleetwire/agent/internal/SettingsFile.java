@@ -1,7 +1,7 @@
 package io.fleetwire.agent.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetwire.protocol.JsonTrees;
 import io.fleetwire.protocol.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +20,6 @@ import java.util.Optional;
 public final class SettingsFile {
 
     private static final Logger log = LoggerFactory.getLogger(SettingsFile.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path file;
 
     public SettingsFile(Path file) {
@@ -33,7 +31,7 @@ public final class SettingsFile {
             return Optional.empty();
         }
         try {
-            JsonNode n = JSON.readTree(file.toFile());
+            JsonNode n = JsonTrees.parse(Files.readAllBytes(file));
             return Optional.of(io.fleetwire.protocol.MessageCodec.readSettings(n));
         } catch (IOException | RuntimeException e) {
             log.warn("Ignoring unreadable settings file {}: {}", file, e.toString());
@@ -45,7 +43,7 @@ public final class SettingsFile {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), io.fleetwire.protocol.MessageCodec.settingsJson(s));
+            Files.writeString(tmp, JsonTrees.write(io.fleetwire.protocol.MessageCodec.settingsJson(s)));
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             log.warn("Could not keep the hub's settings in {}: {}", file, e.toString());

@@ -182,7 +182,7 @@ public final class CommandRunner implements AutoCloseable {
     private CommandOutcome run(CommandRequest request) {
         CommandHandler handler = handlers.get(request.name());
         CommandOutcome[] outcome = new CommandOutcome[1];
-        Thread t = Thread.ofVirtual().name("command-" + request.id()).start(() -> {
+        Thread t = Thread.ofPlatform().name("command-" + request.id()).daemon().start(() -> {
             try {
                 outcome[0] = handler.handle(request);
             } catch (InterruptedException e) {

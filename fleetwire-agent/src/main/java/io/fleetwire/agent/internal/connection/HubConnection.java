@@ -2,43 +2,61 @@ package io.fleetwire.agent.internal.connection;
 
 import io.fleetwire.agent.ConnectionListener;
 import io.fleetwire.agent.ConnectionState;
+import io.fleetwire.agent.internal.connection.websocket.CloseStatus;
+import io.fleetwire.agent.internal.connection.websocket.HandshakeException;
+import io.fleetwire.agent.internal.connection.websocket.WebSocketClient;
+import io.fleetwire.agent.internal.connection.websocket.WebSocketProtocolException;
 import io.fleetwire.protocol.CloseCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLSocketFactory;
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The agent's one WebSocket to the hub: connects, reconnects with {@link Backoff} (promptly, with
  * jitter, after the hub's "going away"), gives up only when the hub refuses the token (401) or
  * revokes the device (4003), and declares the link dead when nothing arrives for the silence limit.
- * Framing only: text frames go to {@code onText} on the socket's thread, whole.
+ * Framing only ({@link WebSocketClient}): text messages go to {@code onText} on the socket's reader
+ * thread, whole.
  *
- * <p>Threading: one platform thread runs the connect loop; {@link #send} may be called from any
- * thread (writes are serialised by a lock, as the JDK client requires one send at a time).
+ * <p>Threading: one platform thread runs the connect loop and watches the open socket (silence,
+ * stuck writes, closing); one more reads each socket while it is open; {@link #send} may be called
+ * from any thread (the client serialises writes).
  */
 public final class HubConnection implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HubConnection.class);
 
-    /** Where and how to connect. */
+    /**
+     * Where and how to connect. {@code tls}: for a wss:// hub, null = the JDK's default trust.
+     */
     public record Config(URI uri, String token, Duration backoffBase, Duration backoffMax, Duration stableAfter,
-                         Duration connectTimeout) {
+                         Duration connectTimeout, SSLSocketFactory tls) {
+        public Config(URI uri, String token, Duration backoffBase, Duration backoffMax, Duration stableAfter,
+                      Duration connectTimeout) {
+            this(uri, token, backoffBase, backoffMax, stableAfter, connectTimeout, null);
+        }
     }
+
+    /**
+     * Largest message taken from the hub: a command's params are at most the hub's 1 MiB request
+     * body; larger closes the socket with 1009.
+     */
+    static final int MAX_INCOMING_BYTES = 2 << 20;
+    /** A write blocked this long means the hub stopped reading: the socket is dropped. */
+    static final Duration WRITE_STUCK_AFTER = Duration.ofSeconds(30);
 
     /** What the connection reports upwards. */
     public interface Events {
         /** A socket is up; called before the state turns OPEN. {@code ws} may be used with {@link #sendOn}. */
-        void opened(WebSocket ws);
+        void opened(WebSocketClient ws);
 
         void text(String text);
 
@@ -49,14 +67,11 @@ public final class HubConnection implements AutoCloseable {
     private final Events events;
     private final ConnectionListener listener;
     private final Backoff backoff;
-    private final HttpClient client;
-    private final ReentrantLock sendLock = new ReentrantLock();
     private final Object stateLock = new Object();
     private volatile ConnectionState state = ConnectionState.CLOSED;
-    private volatile WebSocket socket;
-    /** Completes when the current socket ends; a failed send completes it too (abort silences the listener). */
+    private volatile WebSocketClient socket;
+    /** Completes when the current socket ends; a failed send completes it too. */
     private volatile CompletableFuture<int[]> current;
-    private volatile long lastHeardNanos = System.nanoTime();
     private volatile Duration silenceLimit = Duration.ofSeconds(90);
     private volatile boolean closing;
     static final int MAX_REPLACED = 3;
@@ -68,7 +83,6 @@ public final class HubConnection implements AutoCloseable {
         this.events = events;
         this.listener = listener;
         this.backoff = backoff;
-        this.client = HubHttpClients.builder(config.uri()).connectTimeout(config.connectTimeout()).build();
     }
 
     public void start() {
@@ -86,7 +100,7 @@ public final class HubConnection implements AutoCloseable {
 
     /** Sends a text frame; false when there is no open socket or the write failed. */
     public boolean send(String text) {
-        WebSocket ws = socket;
+        WebSocketClient ws = socket;
         if (ws == null || state != ConnectionState.OPEN) {
             return false;
         }
@@ -95,26 +109,20 @@ public final class HubConnection implements AutoCloseable {
 
     /**
      * Sends on {@code ws}, also before it is announced OPEN (the hello). A failed write ends the
-     * socket at once: {@code abort()} silences the listener, so its end is completed here.
+     * socket at once (1006).
      */
-    public boolean sendOn(WebSocket ws, String text) {
-        sendLock.lock();
+    public boolean sendOn(WebSocketClient ws, String text) {
         try {
-            ws.sendText(text, true).get(30, TimeUnit.SECONDS);
+            ws.sendText(text);
             return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (IOException e) {
             log.debug("Send failed: {}", e.toString());
             ws.abort();
             CompletableFuture<int[]> ended = current;
             if (ended != null && socket == ws) {
-                ended.complete(new int[]{1006});
+                ended.complete(new int[]{CloseStatus.ABNORMAL});
             }
             return false;
-        } finally {
-            sendLock.unlock();
         }
     }
 
@@ -123,29 +131,35 @@ public final class HubConnection implements AutoCloseable {
             move(ConnectionState.CONNECTING, "connecting to " + config.uri());
             CompletableFuture<int[]> ended = new CompletableFuture<>();
             StringBuilder reason = new StringBuilder();
-            WebSocket ws;
+            WebSocketClient ws;
             try {
-                ws = client.newWebSocketBuilder().header("Authorization", "Bearer " + config.token())
-                        .connectTimeout(config.connectTimeout())
-                        .buildAsync(config.uri(), new Listener(ended, reason)).get();
-            } catch (InterruptedException e) {
-                break;
-            } catch (ExecutionException | RuntimeException e) {
-                if (e.getCause() instanceof WebSocketHandshakeException h && h.getResponse().statusCode() == 401) {
+                ws = WebSocketClient.connect(config.uri(), Map.of("Authorization", "Bearer " + config.token()),
+                        new WebSocketClient.Options(config.connectTimeout(), MAX_INCOMING_BYTES, config.tls()));
+            } catch (HandshakeException e) {
+                if (e.status() == 401) {
                     move(ConnectionState.FAILED, "the hub refused the device token (HTTP 401)");
                     return;
                 }
                 pause(backoff.next(), "cannot connect: " + rootMessage(e));
                 continue;
+            } catch (IOException | RuntimeException e) {
+                pause(backoff.next(), "cannot connect: " + rootMessage(e));
+                continue;
             }
             long openedAt = System.nanoTime();
-            lastHeardNanos = openedAt;
             socket = ws;
             current = ended;
+            if (closing) {
+                ws.abort();
+                break;
+            }
             // Told before the state says OPEN, so no sender starts from the previous socket's position.
             events.opened(ws);
+            Thread reader = new SocketReader(ws, ended, reason).start();
             move(ConnectionState.OPEN, "connected");
             int[] end = awaitEnd(ws, ended);
+            ws.abort();
+            join(reader);
             socket = null;
             if (closing) {
                 break;
@@ -173,27 +187,46 @@ public final class HubConnection implements AutoCloseable {
         move(ConnectionState.CLOSED, "closed by the agent");
     }
 
-    /** Waits for the socket to end, dropping it when the hub falls silent. */
-    private int[] awaitEnd(WebSocket ws, CompletableFuture<int[]> ended) {
+    /**
+     * Waits for the socket to end, dropping it when the hub falls silent or stops reading; once
+     * closing, waits up to 2 s for the hub to answer the agent's close.
+     */
+    private int[] awaitEnd(WebSocketClient ws, CompletableFuture<int[]> ended) {
+        long closingSince = 0;
         while (true) {
             try {
-                return ended.get(1, TimeUnit.SECONDS);
+                return ended.get(closing ? 100 : 1000, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
+                long now = System.nanoTime();
                 if (closing) {
-                    ws.abort();
-                    return new int[]{1000};
+                    closingSince = closingSince == 0 ? now : closingSince;
+                    if (now - closingSince > TimeUnit.SECONDS.toNanos(2)) {
+                        return new int[]{CloseStatus.NORMAL};
+                    }
+                    continue;
                 }
-                if (System.nanoTime() - lastHeardNanos > silenceLimit.toNanos()) {
+                if (now - ws.lastFrameNanos() > silenceLimit.toNanos()) {
                     log.info("Nothing from the hub for {} s; reconnecting", silenceLimit.toSeconds());
-                    ws.abort();
-                    return new int[]{1006};
+                    return new int[]{CloseStatus.ABNORMAL};
+                }
+                long writing = ws.writingSinceNanos();
+                if (writing != 0 && now - writing > WRITE_STUCK_AFTER.toNanos()) {
+                    log.info("A write to the hub is stuck for {} s; reconnecting", WRITE_STUCK_AFTER.toSeconds());
+                    return new int[]{CloseStatus.ABNORMAL};
                 }
             } catch (InterruptedException e) {
-                ws.abort();
-                return new int[]{1000};
+                return new int[]{CloseStatus.NORMAL};
             } catch (ExecutionException e) {
-                return new int[]{1006};
+                return new int[]{CloseStatus.ABNORMAL};
             }
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -241,15 +274,14 @@ public final class HubConnection implements AutoCloseable {
         boolean loopRunning = loop != null && loop.isAlive();
         if (!loopRunning) {
             // Never started, or FAILED: the loop is over and its last state stands.
-            client.close();
             return;
         }
         move(ConnectionState.CLOSING, "closing");
-        WebSocket ws = socket;
+        WebSocketClient ws = socket;
         if (ws != null) {
             try {
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "agent stopping").get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
+                ws.sendClose(CloseStatus.NORMAL, "agent stopping");
+            } catch (IOException e) {
                 ws.abort();
             }
         }
@@ -263,55 +295,51 @@ public final class HubConnection implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        client.close();
     }
 
-    private final class Listener implements WebSocket.Listener {
+    /** Reads one socket until it ends; its end completes {@code ended} with the close code. */
+    private final class SocketReader implements Runnable {
+        private final WebSocketClient ws;
         private final CompletableFuture<int[]> ended;
         private final StringBuilder reason;
-        private final StringBuilder partial = new StringBuilder();
 
-        Listener(CompletableFuture<int[]> ended, StringBuilder reason) {
+        SocketReader(WebSocketClient ws, CompletableFuture<int[]> ended, StringBuilder reason) {
+            this.ws = ws;
             this.ended = ended;
             this.reason = reason;
         }
 
+        Thread start() {
+            return Thread.ofPlatform().name("fleetwire-socket").daemon().start(this);
+        }
+
         @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            lastHeardNanos = System.nanoTime();
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                try {
-                    events.text(text);
-                } catch (RuntimeException e) {
-                    log.warn("Handling a frame from the hub failed", e);
+        public void run() {
+            try {
+                while (true) {
+                    switch (ws.receive()) {
+                        case WebSocketClient.Text t -> {
+                            try {
+                                events.text(t.text());
+                            } catch (RuntimeException e) {
+                                log.warn("Handling a frame from the hub failed", e);
+                            }
+                        }
+                        case WebSocketClient.Closed c -> {
+                            reason.append(c.reason());
+                            ended.complete(new int[]{c.code()});
+                            return;
+                        }
+                    }
                 }
+            } catch (WebSocketProtocolException e) {
+                log.info("The hub broke the WebSocket protocol ({}); closed with {}", e.getMessage(), e.closeCode());
+                reason.append(e.getMessage());
+                ended.complete(new int[]{e.closeCode()});
+            } catch (IOException e) {
+                reason.append(e.getClass().getSimpleName());
+                ended.complete(new int[]{CloseStatus.ABNORMAL});
             }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPing(WebSocket ws, java.nio.ByteBuffer message) {
-            lastHeardNanos = System.nanoTime();
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String text) {
-            reason.append(text);
-            ended.complete(new int[]{statusCode});
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            reason.append(error.getClass().getSimpleName());
-            ended.complete(new int[]{1006});
         }
     }
-
 }

@@ -1,19 +1,18 @@
 package io.fleetwire.agent.internal.enroll;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetwire.agent.internal.connection.HubHttpClients;
+import io.fleetwire.agent.internal.connection.HubHttp;
 import io.fleetwire.agent.internal.telemetry.Hwmon;
+import io.fleetwire.protocol.JsonTrees;
 import io.fleetwire.protocol.Message;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,7 +35,6 @@ public final class Enrollment {
     static final String AGENT_ID_FILE = "agent-id";
     /** Left by packaging/linux/install.sh --enroll for the first start; removed once enrolled. */
     static final String ENROLLMENT_TOKEN_FILE = "enrollment-token";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Enrollment() {
     }
@@ -63,7 +61,7 @@ public final class Enrollment {
 
     /** Registers this machine and keeps its device token; throws {@link EnrollmentException} saying why not. */
     public static String enroll(URI hubHttp, String enrollmentToken, Path stateDir, Hwmon hwmon, Collection<String> commands) {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("hostname", hostname());
         body.put("agentId", agentId(stateDir));
         body.putObject("os").put("name", System.getProperty("os.name")).put("version", System.getProperty("os.version"))
@@ -86,27 +84,21 @@ public final class Enrollment {
         }
         ArrayNode cmds = body.putArray("commands");
         commands.forEach(cmds::add);
-        HttpResponse<String> r;
+        HubHttp.Response r;
         try {
-            r = HubHttpClients.builder(hubHttp).connectTimeout(Duration.ofSeconds(10)).build().send(
-                    HttpRequest.newBuilder(hubHttp.resolve("/api/v1/register")).timeout(Duration.ofSeconds(30))
-                            .header("Authorization", "Bearer " + enrollmentToken).header("content-type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            r = new HubHttp(enrollmentToken, Duration.ofSeconds(10), Duration.ofSeconds(30))
+                    .post(hubHttp.resolve("/api/v1/register"), JsonTrees.write(body));
         } catch (IOException e) {
             throw new EnrollmentException("cannot reach the hub at " + hubHttp + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EnrollmentException("interrupted");
         }
         JsonNode answer;
         try {
-            answer = JSON.readTree(r.body());
+            answer = JsonTrees.parse(r.body());
         } catch (IOException e) {
-            answer = JSON.createObjectNode();
+            answer = JsonNodeFactory.instance.objectNode();
         }
-        if (r.statusCode() != 200 && r.statusCode() != 201) {
-            throw new EnrollmentException("the hub refused the enrollment (" + r.statusCode() + "): "
+        if (r.status() != 200 && r.status() != 201) {
+            throw new EnrollmentException("the hub refused the enrollment (" + r.status() + "): "
                     + answer.path("error").path("message").asText(r.body()));
         }
         String token = answer.path("token").asText("");

@@ -43,7 +43,8 @@ public final class FanControl implements AutoCloseable {
     private final Map<Path, String> takenOver = new LinkedHashMap<>();
     private Profile profile;
     private long unreachableSince = -1;
-    private final Thread loop;
+    /** Started when this agent first takes a fan over: until then there is nothing to watch or release. */
+    private Thread loop;
     private volatile boolean running = true;
 
     record Profile(String name, String sensorId, List<String> fanIds, List<double[]> points) {
@@ -54,10 +55,17 @@ public final class FanControl implements AutoCloseable {
         this.hwmon = new Hwmon(hwmonRoot);
         this.safetyTimeout = safetyTimeout;
         this.hubReachable = hubReachable;
-        this.loop = Thread.ofPlatform().name("fleetwire-fans").daemon().start(this::run);
+    }
+
+    /** Called with the lock held, by every command that may take a fan over. */
+    private void startLoop() {
+        if (loop == null && running) {
+            loop = Thread.ofPlatform().name("fleetwire-fans").daemon().start(this::run);
+        }
     }
 
     public synchronized CommandOutcome setFanSpeed(CommandRequest r) throws IOException {
+        startLoop();
         profile = null;
         String fanId = r.params().path("fanId").asText();
         int percent = r.params().path("percent").asInt();
@@ -68,6 +76,7 @@ public final class FanControl implements AutoCloseable {
     }
 
     public synchronized CommandOutcome applyProfile(CommandRequest r) throws IOException {
+        startLoop();
         List<double[]> points = new ArrayList<>();
         for (JsonNode p : r.params().path("points")) {
             points.add(new double[]{p.path("temperature").asDouble(), p.path("percent").asDouble()});
@@ -217,7 +226,13 @@ public final class FanControl implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        loop.interrupt();
+        Thread t;
+        synchronized (this) {
+            t = loop;
+        }
+        if (t != null) {
+            t.interrupt();
+        }
         releaseAll("agent stopping");
     }
 }

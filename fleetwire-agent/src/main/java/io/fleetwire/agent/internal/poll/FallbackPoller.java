@@ -1,11 +1,12 @@
 package io.fleetwire.agent.internal.poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.fleetwire.agent.ConnectionState;
 import io.fleetwire.agent.internal.command.CommandRunner;
-import io.fleetwire.agent.internal.connection.HubHttpClients;
+import io.fleetwire.agent.internal.connection.HubHttp;
 import io.fleetwire.agent.internal.outbox.Outbox;
+import io.fleetwire.protocol.JsonTrees;
 import io.fleetwire.protocol.Message;
 import io.fleetwire.protocol.MessageCodec;
 import io.fleetwire.protocol.ProtocolException;
@@ -14,9 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -33,12 +31,11 @@ import java.util.function.Supplier;
  * changed version to {@code settingsSink} (which applies it and queues {@code config_applied});
  * a queued {@code config_applied} is reported with {@code POST /api/v1/agent/config/applied}.
  *
- * <p>Threading: one virtual thread of its own.
+ * <p>Threading: one platform thread of its own.
  */
 public final class FallbackPoller implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FallbackPoller.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** When to poll and where. */
     public record Config(URI hubHttp, String token, Duration after, Duration interval) {
@@ -50,8 +47,7 @@ public final class FallbackPoller implements AutoCloseable {
     private final Outbox outbox;
     private final Consumer<Message.Settings> settingsSink;
     private final MessageCodec codec = new MessageCodec();
-    /** Built on the first poll (most agents never poll, and a client holds a selector thread); see {@link #http()}. */
-    private HttpClient http;
+    private final HubHttp http;
     private volatile boolean running = true;
     /** The hub's polling interval once it has said (settings), else the configured one. */
     private volatile Duration interval;
@@ -65,6 +61,7 @@ public final class FallbackPoller implements AutoCloseable {
         this.runner = runner;
         this.outbox = outbox;
         this.interval = config.interval();
+        this.http = new HubHttp(config.token(), Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 
     /** Follows the hub's {@code pollIntervalSeconds} setting. */
@@ -73,7 +70,7 @@ public final class FallbackPoller implements AutoCloseable {
     }
 
     public void start() {
-        thread = Thread.ofVirtual().name("fleetwire-poller").start(this::loop);
+        thread = Thread.ofPlatform().name("fleetwire-poller").daemon().start(this::loop);
     }
 
     private void loop() {
@@ -105,20 +102,20 @@ public final class FallbackPoller implements AutoCloseable {
     /** One cycle: report what waits, take the current settings, fetch what is pending, run it, report again. */
     void pollOnce() throws IOException, InterruptedException {
         report();
-        HttpResponse<String> cfg = http().send(request("/api/v1/agent/config").GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (cfg.statusCode() == 200) {
+        HubHttp.Response cfg = http.get(uri("/api/v1/agent/config"));
+        if (cfg.status() == 200) {
             settingsIn(cfg.body());
         } else {
-            log.info("Fallback settings poll answered {}: {}", cfg.statusCode(), cfg.body());
+            log.info("Fallback settings poll answered {}: {}", cfg.status(), cfg.body());
         }
-        HttpResponse<String> r = http().send(request("/api/v1/agent/commands").GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            log.info("Fallback poll answered {}: {}", r.statusCode(), r.body());
+        HubHttp.Response r = http.get(uri("/api/v1/agent/commands"));
+        if (r.status() != 200) {
+            log.info("Fallback poll answered {}: {}", r.status(), r.body());
             return;
         }
-        for (JsonNode item : JSON.readTree(r.body()).path("items")) {
+        for (JsonNode item : JsonTrees.parse(r.body()).path("items")) {
             try {
-                if (codec.decode(item.toString()) instanceof Message.Command c) {
+                if (codec.decode(JsonTrees.write(item)) instanceof Message.Command c) {
                     acknowledgeThenRun(c);
                 }
             } catch (ProtocolException e) {
@@ -134,13 +131,12 @@ public final class FallbackPoller implements AutoCloseable {
      * goes to the runner too, whose journal keeps it from running twice.
      */
     private void acknowledgeThenRun(Message.Command c) throws IOException, InterruptedException {
-        HttpResponse<String> r = http().send(request("/api/v1/agent/commands/" + c.id() + "/ack")
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            log.info("Receipt of command {} answered {}; not running it", c.id(), r.statusCode());
+        HubHttp.Response r = http.post(uri("/api/v1/agent/commands/" + c.id() + "/ack"), null);
+        if (r.status() != 200) {
+            log.info("Receipt of command {} answered {}; not running it", c.id(), r.status());
             return;
         }
-        JsonNode answer = JSON.readTree(r.body());
+        JsonNode answer = JsonTrees.parse(r.body());
         if (answer.path("run").asBoolean() || "delivered".equals(answer.path("status").asText())) {
             runner.accept(c);
         } else {
@@ -166,31 +162,26 @@ public final class FallbackPoller implements AutoCloseable {
     /** Reports one entry if it is a receipt or result; false when the hub could not take it now. */
     private boolean reported(Outbox.Entry e) throws IOException, InterruptedException {
         {
-            HttpRequest.Builder req;
+            HubHttp.Response answer;
             switch (e.message()) {
-                case Message.CommandAck a -> req = request("/api/v1/agent/commands/" + a.id() + "/ack")
-                        .POST(HttpRequest.BodyPublishers.noBody());
+                case Message.CommandAck a -> answer = http.post(uri("/api/v1/agent/commands/" + a.id() + "/ack"), null);
                 case Message.CommandResult res -> {
-                    var body = JSON.createObjectNode().put("status", res.status().wireName());
+                    var body = JsonNodeFactory.instance.objectNode().put("status", res.status().wireName());
                     if (res.output() != null) {
                         body.set("output", res.output());
                     }
                     if (res.error() != null) {
                         body.put("error", res.error());
                     }
-                    req = request("/api/v1/agent/commands/" + res.id() + "/result")
-                            .header("content-type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+                    answer = http.post(uri("/api/v1/agent/commands/" + res.id() + "/result"), JsonTrees.write(body));
                 }
-                case Message.ConfigApplied a -> req = request("/api/v1/agent/config/applied")
-                        .header("content-type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"version\":" + a.version() + "}"));
+                case Message.ConfigApplied a -> answer = http.post(uri("/api/v1/agent/config/applied"),
+                        "{\"version\":" + a.version() + "}");
                 default -> {
                     return true;
                 }
             }
-            HttpResponse<String> answer = http().send(req.build(), HttpResponse.BodyHandlers.ofString());
-            int status = answer.statusCode();
+            int status = answer.status();
             if (status == 200 || status == 404 || status == 409 || status == 400) {
                 outbox.ack(e.seq());
                 if (status == 200 && e.message() instanceof Message.ConfigApplied) {
@@ -206,7 +197,7 @@ public final class FallbackPoller implements AutoCloseable {
     /** Hands the {@code settings} of a hub answer, when it has them, to the sink. */
     private void settingsIn(String body) {
         try {
-            JsonNode settings = JSON.readTree(body).path("settings");
+            JsonNode settings = JsonTrees.parse(body).path("settings");
             if (settings.isObject()) {
                 settingsSink.accept(MessageCodec.readSettings(settings));
             }
@@ -215,9 +206,8 @@ public final class FallbackPoller implements AutoCloseable {
         }
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(config.hubHttp().resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + config.token());
+    private URI uri(String path) {
+        return config.hubHttp().resolve(path);
     }
 
     @Override
@@ -231,19 +221,5 @@ public final class FallbackPoller implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        HttpClient built;
-        synchronized (this) {
-            built = http;
-        }
-        if (built != null) {
-            built.close();
-        }
-    }
-
-    private synchronized HttpClient http() {
-        if (http == null) {
-            http = HubHttpClients.builder(config.hubHttp()).connectTimeout(Duration.ofSeconds(10)).build();
-        }
-        return http;
     }
 }

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * Does the queue's disk work that acks cause, off the acking thread: writes the acknowledged
- * watermark, then deletes the segments that hold nothing live. Runs on its own virtual thread when
+ * watermark, then deletes the segments that hold nothing live. Runs on its own platform thread when
  * {@link #request requested}, at most once per interval, so a burst of acks costs one watermark
  * write. A failed write or delete is logged and retried on the next round.
  *
@@ -48,7 +48,7 @@ final class Housekeeper implements AutoCloseable {
     }
 
     void start() {
-        thread = Thread.ofVirtual().name("fleetwire-queue-housekeeper").start(this::run);
+        thread = Thread.ofPlatform().name("fleetwire-queue-housekeeper").daemon().start(this::run);
     }
 
     /** Something was acknowledged or dropped: a round is wanted. */

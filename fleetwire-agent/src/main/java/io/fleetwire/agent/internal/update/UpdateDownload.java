@@ -1,12 +1,13 @@
 package io.fleetwire.agent.internal.update;
 
+import io.fleetwire.agent.internal.connection.HubHttp;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,33 +18,21 @@ import java.util.HexFormat;
 /**
  * Downloads a new agent jar into the state directory, at most {@link #MAX_BYTES}, computing its
  * SHA-256 on the way. The device token goes only to the hub (artifact downloads), never to a URL
- * named in a command.
+ * named in a command, nor to another origin a redirect points to. Up to {@link #MAX_REDIRECTS}
+ * redirects are followed, never from https to http.
  */
 final class UpdateDownload {
 
     /** The hub's own artifact limit. */
     static final long MAX_BYTES = 64L << 20;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    static final int MAX_REDIRECTS = 5;
 
     /** Fetches {@code uri} into {@code target}; returns the SHA-256 (hex) of what was written. Throws {@link Failed} saying why not. */
     String fetch(URI uri, String bearer, Path target) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(4)).GET();
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new Failed("download from " + uri + " failed: " + e.getMessage());
-        }
-        try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new Failed("download from " + uri + " failed: HTTP " + response.statusCode());
-            }
-            long declared = response.headers().firstValueAsLong("content-length").orElse(-1);
+        HttpURLConnection response = connect(uri, bearer);
+        try (InputStream in = response.getInputStream()) {
+            long declared = response.getContentLengthLong();
             if (declared > MAX_BYTES) {
                 throw new Failed("the download is " + declared + " bytes, over the limit of " + MAX_BYTES);
             }
@@ -65,6 +54,49 @@ final class UpdateDownload {
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(target);
             throw e;
+        } finally {
+            response.disconnect();
+        }
+    }
+
+    /** The connection that answered 200, after redirects; {@link Failed} otherwise. */
+    private static HttpURLConnection connect(URI first, String bearer) throws IOException {
+        URI uri = first;
+        for (int hop = 0; ; hop++) {
+            boolean sameOrigin = uri.getScheme().equalsIgnoreCase(first.getScheme()) && uri.getPort() == first.getPort()
+                    && uri.getHost() != null && uri.getHost().equalsIgnoreCase(first.getHost());
+            HttpURLConnection c = null;
+            int status;
+            try {
+                c = new HubHttp(sameOrigin ? bearer : null, Duration.ofSeconds(10), Duration.ofMinutes(1)).open(uri);
+                status = c.getResponseCode();
+            } catch (IOException | IllegalArgumentException e) {
+                if (c != null) {
+                    c.disconnect();
+                }
+                throw new Failed("download from " + uri + " failed: " + e.getMessage());
+            }
+            if (status == 200) {
+                return c;
+            }
+            String location = c.getHeaderField("Location");
+            c.disconnect();
+            if (status < 300 || status > 308 || status == 304 || location == null) {
+                throw new Failed("download from " + uri + " failed: HTTP " + status);
+            }
+            if (hop >= MAX_REDIRECTS) {
+                throw new Failed("download from " + first + " failed: more than " + MAX_REDIRECTS + " redirects");
+            }
+            URI next;
+            try {
+                next = uri.resolve(new URI(location));
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                throw new Failed("download from " + uri + " failed: bad redirect '" + location + "'");
+            }
+            if ("https".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
+                throw new Failed("download from " + uri + " failed: refusing a redirect from https to " + next.getScheme());
+            }
+            uri = next;
         }
     }
 
