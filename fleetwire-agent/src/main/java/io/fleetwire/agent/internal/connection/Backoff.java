@@ -48,6 +48,17 @@ public final class Backoff {
         return Duration.ofMillis(random.nextLong(base.toMillis() + 1));
     }
 
+    /**
+     * The delay after the hub refused the upgrade with {@code Retry-After: seconds}: that long plus up
+     * to one second of jitter. It does not count as a failed attempt: the hub is up and said when.
+     */
+    public Duration afterRetryAfter(int seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("seconds must not be negative: " + seconds);
+        }
+        return Duration.ofSeconds(seconds).plusMillis(random.nextLong(1_001));
+    }
+
     /** The connection was stable: start again from the base delay. */
     public void reset() {
         attempt = 0;

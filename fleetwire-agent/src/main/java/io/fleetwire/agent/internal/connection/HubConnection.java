@@ -140,7 +140,10 @@ public final class HubConnection implements AutoCloseable {
                     move(ConnectionState.FAILED, "the hub refused the device token (HTTP 401)");
                     return;
                 }
-                pause(backoff.next(), "cannot connect: " + rootMessage(e));
+                // A busy hub (a reconnect storm) says when to come back, spread by its backlog: that
+                // wait, plus up to a second of jitter, instead of a backoff that grows with each refusal.
+                Duration delay = e.retryAfterSeconds() >= 0 ? backoff.afterRetryAfter(e.retryAfterSeconds()) : backoff.next();
+                pause(delay, "cannot connect: " + rootMessage(e));
                 continue;
             } catch (IOException | RuntimeException e) {
                 pause(backoff.next(), "cannot connect: " + rootMessage(e));

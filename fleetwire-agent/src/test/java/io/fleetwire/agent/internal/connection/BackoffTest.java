@@ -64,6 +64,19 @@ class BackoffTest {
     }
 
     @Test
+    void afterRetryAfter_waitsWhatTheHubSaid_plusAtMostASecond_andCountsNoFailedAttempt() {
+        Backoff b = seedDefaults(7);
+        b.next();
+        int attempts = b.attempt();
+        for (int i = 0; i < 200; i++) {
+            Duration d = b.afterRetryAfter(12);
+            assertThat(d).isBetween(Duration.ofSeconds(12), Duration.ofMillis(13_000));
+        }
+        assertThat(b.attempt()).isEqualTo(attempts);
+        assertThatThrownBy(() -> b.afterRetryAfter(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void invalidSettings_areRefused() {
         assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), new Random()))
                 .hasMessageContaining("base must be positive");

@@ -88,6 +88,7 @@ final class Handshake {
         String upgrade = null;
         String connection = null;
         String acceptKey = null;
+        String retryAfter = null;
         for (String line = line(in, budget); !line.isEmpty(); line = line(in, budget)) {
             int colon = line.indexOf(':');
             if (colon <= 0) {
@@ -99,13 +100,15 @@ final class Handshake {
                 case "upgrade" -> upgrade = value;
                 case "connection" -> connection = value;
                 case "sec-websocket-accept" -> acceptKey = value;
+                case "retry-after" -> retryAfter = value;
                 case "sec-websocket-extensions", "sec-websocket-protocol" ->
                         throw new HandshakeException(code, "the server chose " + name + " '" + clip(value) + "', none was offered");
                 default -> { }
             }
         }
         if (code != 101) {
-            throw new HandshakeException(code, "the server answered " + clip(status) + " instead of upgrading");
+            throw new HandshakeException(code, "the server answered " + clip(status) + " instead of upgrading",
+                    HandshakeException.retryAfterSeconds(retryAfter));
         }
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
             throw new HandshakeException(code, "no 'Upgrade: websocket' in the answer");

@@ -63,6 +63,26 @@ class WebSocketClientTest {
     }
 
     @Test
+    void handshake_refusedAsBusy_carriesTheRetryAfterSeconds() {
+        server.accept(key -> "HTTP/1.1 503 Service Unavailable\r\nretry-after: 17\r\nContent-Length: 0\r\n\r\n");
+
+        assertThatThrownBy(() -> WebSocketClient.connect(uri(), Map.of(), OPTIONS)).isInstanceOf(HandshakeException.class)
+                .satisfies(e -> {
+                    assertThat(((HandshakeException) e).status()).isEqualTo(503);
+                    assertThat(((HandshakeException) e).retryAfterSeconds()).isEqualTo(17);
+                });
+    }
+
+    @Test
+    void retryAfter_isWholeSecondsUpToAnHour_andAnythingElseIsIgnored() {
+        assertThat(HandshakeException.retryAfterSeconds("0")).isZero();
+        assertThat(HandshakeException.retryAfterSeconds("3600")).isEqualTo(3_600);
+        for (String bad : new String[] {null, "", "-1", "1.5", "3601", "99999", " 5", "Wed, 21 Oct 2015 07:28:00 GMT"}) {
+            assertThat(HandshakeException.retryAfterSeconds(bad)).as(String.valueOf(bad)).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void handshake_withAWrongAcceptKey_isRefused() {
         server.accept(key -> TestWsServer.upgrade("c29tZSBvdGhlciBrZXk="));
 
