@@ -29,10 +29,14 @@ final class HubChild implements AutoCloseable {
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile String databaseUrl;
+    /** Stops the hub (SIGTERM: it stops its embedded PostgreSQL too) when the bench itself is stopped. */
+    private final Thread stopOnExit;
 
     private HubChild(Process process, int port) {
         this.process = process;
         this.port = port;
+        this.stopOnExit = new Thread(process::destroy, "bench-hub-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -168,6 +172,11 @@ final class HubChild implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook runs anyway
         }
     }
 }
