@@ -80,6 +80,9 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
     private Short peerStatus;
     private String peerReason;
     private ScheduledFuture<?> closingTimeout;
+    /** While Netty delivers a batch of reads, answers are written and flushed once at its end (as Vert.x did). */
+    private boolean reading;
+    private boolean needsFlush;
     /** Set on the event loop once the close frame is written; read by {@link #isOpen} from any thread. */
     private volatile boolean closeSent;
 
@@ -122,19 +125,23 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
         }
         ByteBuf bytes = ByteBufUtil.writeUtf8(channel.alloc(), message);
         if (bytes.readableBytes() <= maxFrameBytes) {
-            channel.writeAndFlush(new TextWebSocketFrame(bytes), channel.voidPromise());
-            return true;
+            channel.write(new TextWebSocketFrame(bytes), channel.voidPromise());
+        } else {
+            boolean first = true;
+            while (bytes.isReadable()) {
+                ByteBuf part = bytes.readRetainedSlice(Math.min(maxFrameBytes, bytes.readableBytes()));
+                boolean last = !bytes.isReadable();
+                channel.write(first ? new TextWebSocketFrame(last, 0, part) : new ContinuationWebSocketFrame(last, 0, part),
+                        channel.voidPromise());
+                first = false;
+            }
+            bytes.release();
         }
-        boolean first = true;
-        while (bytes.isReadable()) {
-            ByteBuf part = bytes.readRetainedSlice(Math.min(maxFrameBytes, bytes.readableBytes()));
-            boolean last = !bytes.isReadable();
-            channel.write(first ? new TextWebSocketFrame(last, 0, part) : new ContinuationWebSocketFrame(last, 0, part),
-                    channel.voidPromise());
-            first = false;
+        if (reading && channel.eventLoop().inEventLoop()) {
+            needsFlush = true;
+        } else {
+            channel.flush();
         }
-        bytes.release();
-        channel.flush();
         return true;
     }
 
@@ -185,12 +192,22 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
         try {
             if (msg instanceof WebSocketFrame frame && !ended) {
                 read(frame);
             }
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        if (needsFlush) {
+            needsFlush = false;
+            ctx.flush();
         }
     }
 
@@ -205,8 +222,10 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
             case ContinuationWebSocketFrame c when textMessage != null -> appendText(c);
             case ContinuationWebSocketFrame c when binaryMessageBytes >= 0 -> appendBinary(c);
             case ContinuationWebSocketFrame c -> { }
-            case PingWebSocketFrame p -> channel.writeAndFlush(new PongWebSocketFrame(p.content().retainedDuplicate()),
-                    channel.voidPromise());
+            case PingWebSocketFrame p -> {
+                channel.write(new PongWebSocketFrame(p.content().retainedDuplicate()), channel.voidPromise());
+                needsFlush = true;
+            }
             case PongWebSocketFrame p -> emit(null, v -> listener.onPong());
             case CloseWebSocketFrame c -> onCloseFrame(c);
             default -> { }
