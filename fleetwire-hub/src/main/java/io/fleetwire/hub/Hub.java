@@ -149,9 +149,10 @@ public final class Hub implements AutoCloseable {
         new AgentCommandEndpoint(commands.service(), codec).mount(router, deviceAuth);
         new AuditEndpoint(audit).mount(router, admin);
         new SettingsEndpoint(settings).mount(router, admin, deviceAuth);
-        new AgentEndpoint(new AgentEndpoint.Config(config.deviceRate(), config.deviceBurst(),
-                tuning.maxUpgradesInProgress()), codec, telemetry, presence,
-                devices, metrics, settings, commands, draining::get).mount(router);
+        AgentEndpoint agents = new AgentEndpoint(new AgentEndpoint.Config(config.deviceRate(), config.deviceBurst(),
+                tuning.maxUpgradesInProgress(), config.maxMessageBytes()), codec, telemetry, presence,
+                devices, metrics, settings, commands, draining::get);
+        agents.mount(router);
         new OpsEndpoint(pool, metrics, draining::get, presence::count).mount(router);
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(ApiErrors::handle);
@@ -177,7 +178,7 @@ public final class Hub implements AutoCloseable {
         // all land on one context, the one Vert.x keeps for a non-Vert.x thread).
         List<HttpServer> servers = new ArrayList<>();
         for (int i = 0; i < tuning.eventLoops(); i++) {
-            ServerVerticle v = new ServerVerticle(() -> vertx.createHttpServer(options).requestHandler(router));
+            ServerVerticle v = new ServerVerticle(() -> vertx.createHttpServer(options).requestHandler(agents.inFrontOf(router)));
             await(vertx.deployVerticle(v), TimeUnit.SECONDS.toMillis(30));
             servers.add(v.server());
         }

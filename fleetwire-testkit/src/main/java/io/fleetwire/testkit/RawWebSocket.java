@@ -8,8 +8,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A WebSocket client that does the upgrade and then nothing at all: it never answers pings. It is
- * what a hung device or a half-open connection looks like to the hub.
+ * A WebSocket client that does the upgrade and then nothing at all unless told: it never answers pings.
+ * It is what a hung device or a half-open connection looks like to the hub; tests of the framing also
+ * send and read single frames with it.
  */
 public final class RawWebSocket implements AutoCloseable {
 
@@ -77,6 +78,88 @@ public final class RawWebSocket implements AutoCloseable {
             matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
         }
         return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** One WebSocket frame as it went over the wire (after the hub's, unmasked). */
+    public record Frame(int opcode, boolean fin, byte[] payload) {
+        public static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
+
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** A close frame's code (1005 when it has none). */
+        public int closeCode() {
+            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        }
+    }
+
+    /** Writes one frame, masked as a client must, with exactly this opcode and FIN bit. */
+    public void sendFrame(int opcode, boolean fin, byte[] payload) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write((fin ? 0x80 : 0) | opcode);
+            if (payload.length < 126) {
+                out.write(0x80 | payload.length);
+            } else if (payload.length < 65536) {
+                out.write(0x80 | 126);
+                out.write(payload.length >>> 8);
+                out.write(payload.length & 0xff);
+            } else {
+                out.write(0x80 | 127);
+                for (int i = 7; i >= 0; i--) {
+                    out.write((int) ((long) payload.length >>> (8 * i)) & 0xff);
+                }
+            }
+            byte[] mask = {0x11, 0x22, 0x33, 0x44};
+            out.write(mask);
+            for (int i = 0; i < payload.length; i++) {
+                out.write(payload[i] ^ mask[i % 4]);
+            }
+            socket.getOutputStream().write(out.toByteArray());
+            socket.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes a close frame with this code. */
+    public void sendClose(int code) {
+        sendFrame(Frame.CLOSE, true, new byte[] {(byte) (code >>> 8), (byte) code});
+    }
+
+    /** The next frame from the hub, or null when the connection ended. */
+    public Frame readFrame() {
+        try {
+            int b0 = in.read();
+            int b1 = in.read();
+            if (b0 < 0 || b1 < 0) {
+                return null;
+            }
+            long len = b1 & 0x7f;
+            if (len == 126) {
+                len = (in.read() << 8) | in.read();
+            } else if (len == 127) {
+                len = 0;
+                for (int i = 0; i < 8; i++) {
+                    len = (len << 8) | in.read();
+                }
+            }
+            byte[] payload = in.readNBytes((int) len);
+            return payload.length == len ? new Frame(b0 & 0x0f, (b0 & 0x80) != 0, payload) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Reads frames until one with this opcode arrives; null when the connection ends first. */
+    public Frame awaitFrame(int opcode) {
+        for (Frame f = readFrame(); f != null; f = readFrame()) {
+            if (f.opcode() == opcode) {
+                return f;
+            }
+        }
+        return null;
     }
 
     /**

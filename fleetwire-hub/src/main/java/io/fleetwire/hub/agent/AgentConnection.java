@@ -14,7 +14,6 @@ import io.fleetwire.protocol.ErrorCode;
 import io.fleetwire.protocol.Message;
 import io.fleetwire.protocol.MessageCodec;
 import io.fleetwire.protocol.ProtocolException;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -25,18 +24,22 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One device's socket after a successful upgrade. Decodes frames, answers pings and hellos, hands
+ * One device's socket after a successful upgrade. Decodes messages, answers pings and hellos, hands
  * telemetry to the {@link TelemetryService} and acknowledges it after commit. Every way the socket
- * ends goes through {@link #close(CloseCode)} or the close handler.
+ * ends goes through {@link #close(CloseCode)} or {@link #onClosed}. The WebSocket framing is
+ * {@link DeviceChannel}'s.
  *
- * <p>Threading: frame handlers run on the socket's event loop; {@link #close}, {@link #ping} and
- * {@link #lastSeen} may be called from any thread.
+ * <p>Threading: the listener calls run on the socket's event loop (its Vert.x context); {@link #close},
+ * {@link #ping} and {@link #lastSeen} may be called from any thread.
  */
-final class AgentConnection implements Session {
+final class AgentConnection implements Session, DeviceChannel.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(AgentConnection.class);
 
-    private final ServerWebSocket ws;
+    /** Until {@link #start}: Vert.x's socket, whose channel {@link DeviceChannel} takes over. */
+    private ServerWebSocket upgraded;
+    private volatile DeviceChannel ws;
+    private final String remote;
     /** The socket's event loop: frames are written from it (see {@link #send}). */
     private final io.vertx.core.Context loop;
     private final DeviceId deviceId;
@@ -55,7 +58,8 @@ final class AgentConnection implements Session {
     private long stateKeptNanos;
 
     AgentConnection(ServerWebSocket ws, DeviceRepository.Credentials credentials, AgentContext hub) {
-        this.ws = ws;
+        this.upgraded = ws;
+        this.remote = String.valueOf(ws.remoteAddress());
         this.loop = io.vertx.core.Vertx.currentContext();
         this.deviceId = credentials.id();
         this.agentId = credentials.agentId();
@@ -72,12 +76,10 @@ final class AgentConnection implements Session {
      * commands go then, if the device has any that may.
      */
     io.vertx.core.Future<Void> start() {
-        ws.textMessageHandler(this::onText);
-        ws.binaryMessageHandler(this::onBinary);
-        ws.pongHandler(b -> touch());
-        ws.exceptionHandler(this::onException);
-        ws.closeHandler(v -> onClosed());
-        String remote = String.valueOf(ws.remoteAddress());
+        AgentEndpoint.Config config = hub.config();
+        ws = DeviceChannel.takeOver(upgraded, loop, config.maxMessageBytes(), config.maxMessageBytes(),
+                AgentEndpoint.CLOSING_TIMEOUT, this);
+        upgraded = null;
         send(welcome());
         Instant since = Instant.now();
         return hub.presence().connected(this, remote).transform(ar -> {
@@ -109,7 +111,7 @@ final class AgentConnection implements Session {
     @Override
     public void ping() {
         if (closing == null) {
-            ws.writePing(Buffer.buffer());
+            ws.ping();
         }
     }
 
@@ -120,14 +122,15 @@ final class AgentConnection implements Session {
         }
         closing = code;
         hub.metrics().increment("fleetwire_device_closes_total", "code=\"" + code.code() + "\"");
-        ws.close((short) code.code(), code.reason());
+        ws.close(code);
     }
 
     private void touch() {
         lastSeenMillis = System.currentTimeMillis();
     }
 
-    private void onText(String text) {
+    @Override
+    public void onText(String text) {
         if (!admit()) {
             return;
         }
@@ -176,18 +179,19 @@ final class AgentConnection implements Session {
         }
     }
 
-    /** Vert.x reports an oversized message (frames adding up past the limit) here, not as a close. */
-    private void onException(Throwable e) {
-        if (e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException c) {
-            close(c.closeStatus().code() == CloseCode.MESSAGE_TOO_BIG.code() ? CloseCode.MESSAGE_TOO_BIG : CloseCode.POLICY_VIOLATION);
-        } else if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size")) {
-            close(CloseCode.MESSAGE_TOO_BIG);
-        } else {
-            log.debug("Device {} socket error: {}", deviceId, e.toString());
-        }
+    @Override
+    public void onPong() {
+        touch();
     }
 
-    private void onBinary(Buffer buffer) {
+    /** A frame or message over the size limit (1009), or broken framing (1008). */
+    @Override
+    public void onFault(CloseCode code) {
+        close(code);
+    }
+
+    @Override
+    public void onBinary() {
         if (!admit()) {
             return;
         }
@@ -295,7 +299,7 @@ final class AgentConnection implements Session {
 
     @Override
     public boolean send(Message m) {
-        if (closing != null || ws.isClosed()) {
+        if (closing != null || !ws.isOpen()) {
             return false;
         }
         // Acks and command frames come from the database's callbacks, often on another event loop. Vert.x
@@ -305,16 +309,16 @@ final class AgentConnection implements Session {
             loop.runOnContext(v -> send(m));
             return true;
         }
-        if (ws.writeQueueFull()) {
+        if (!ws.writable()) {
             log.info("Device {} does not read its socket; closing", deviceId);
             close(CloseCode.POLICY_VIOLATION);
             return false;
         }
-        ws.writeTextMessage(hub.codec().encode(m));
-        return true;
+        return ws.send(hub.codec().encode(m));
     }
 
-    private void onClosed() {
+    @Override
+    public void onClosed(Short status, String closeReason) {
         CloseCode ours = closing;
         int code;
         String reason;
@@ -322,9 +326,8 @@ final class AgentConnection implements Session {
             code = ours.code();
             reason = ours.reason();
         } else {
-            Short status = ws.closeStatusCode();
             code = status == null ? 1006 : status;
-            reason = ws.closeReason() == null ? (status == null ? "connection lost" : "closed by device") : ws.closeReason();
+            reason = closeReason == null ? (status == null ? "connection lost" : "closed by device") : closeReason;
             if (code == CloseCode.MESSAGE_TOO_BIG.code() || code == CloseCode.POLICY_VIOLATION.code()) {
                 hub.metrics().increment("fleetwire_device_closes_total", "code=\"" + code + "\"");
             }

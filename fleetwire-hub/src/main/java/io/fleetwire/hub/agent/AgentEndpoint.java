@@ -9,8 +9,11 @@ import io.fleetwire.hub.presence.PresenceRegistry;
 import io.fleetwire.hub.telemetry.TelemetryService;
 import io.fleetwire.protocol.Message;
 import io.fleetwire.protocol.MessageCodec;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +35,11 @@ public final class AgentEndpoint {
      * queueing without bound in the database pool, where at 10,000 devices they timed out together
      * and the devices retried together.
      */
-    public record Config(int deviceRate, int deviceBurst, int maxUpgradesInProgress) {
+    public record Config(int deviceRate, int deviceBurst, int maxUpgradesInProgress, int maxMessageBytes) {
     }
+
+    /** How long a socket waits for the device's close frame after sending its own (Vert.x's default). */
+    static final java.time.Duration CLOSING_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final DeviceRepository devices;
     private final AgentConnection.AgentContext context;
@@ -60,18 +66,36 @@ public final class AgentEndpoint {
 
     private final java.util.concurrent.atomic.AtomicInteger admitting = new java.util.concurrent.atomic.AtomicInteger();
 
-    public void mount(Router router) {
-        router.get(PATH).handler(this::upgrade);
+    /**
+     * The HTTP server's request handler: {@code GET /ws/agent} is served here, every other request by the
+     * router. The device socket is served before the router because the router hands out wrapped requests,
+     * whose sockets {@link DeviceChannel#takeOver} cannot take over; other methods on the path get the
+     * router's 405 (see {@link #mount}).
+     */
+    public Handler<HttpServerRequest> inFrontOf(Router router) {
+        return request -> {
+            String path = request.path();
+            if (request.method() == HttpMethod.GET && (PATH.equals(path) || (PATH + "/").equals(path))) {
+                upgrade(request);
+            } else {
+                router.handle(request);
+            }
+        };
     }
 
-    private void upgrade(RoutingContext ctx) {
-        var request = ctx.request();
+    /** The path's other methods: 405, as for any route that exists with another method. */
+    public void mount(Router router) {
+        router.route(PATH).handler(ctx -> ctx.fail(405));
+    }
+
+    private void upgrade(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
         if (draining.getAsBoolean()) {
-            ApiErrors.send(ctx.response(), 503, "unavailable", "hub is shutting down; reconnect later");
+            ApiErrors.send(response, 503, "unavailable", "hub is shutting down; reconnect later");
             return;
         }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            ApiErrors.send(ctx.response(), 400, "bad_request", "expected a WebSocket upgrade");
+            ApiErrors.send(response, 400, "bad_request", "expected a WebSocket upgrade");
             return;
         }
         String token = Tokens.bearer(request.getHeader("Authorization"));
@@ -79,14 +103,14 @@ public final class AgentEndpoint {
             token = request.getParam("token");
         }
         if (token == null || token.isEmpty() || token.length() > 512) {
-            ApiErrors.send(ctx.response(), 401, "unauthorized", "a device token is required");
+            ApiErrors.send(response, 401, "unauthorized", "a device token is required");
             return;
         }
         if (admitting.incrementAndGet() > maxAdmitting) {
             admitting.decrementAndGet();
             context.metrics().increment("fleetwire_device_upgrades_refused_total", "reason=\"busy\"");
-            ctx.response().putHeader("Retry-After", Integer.toString(retryAfter.refused(System.nanoTime())));
-            ApiErrors.send(ctx.response(), 503, "unavailable", "the hub is busy connecting other devices; retry in a moment");
+            response.putHeader("Retry-After", Integer.toString(retryAfter.refused(System.nanoTime())));
+            ApiErrors.send(response, 503, "unavailable", "the hub is busy connecting other devices; retry in a moment");
             return;
         }
         request.pause();
@@ -94,12 +118,12 @@ public final class AgentEndpoint {
             if (ar.failed()) {
                 admitting.decrementAndGet();
                 log.warn("Device token lookup failed: {}", ar.cause().toString());
-                ApiErrors.send(ctx.response(), 503, "unavailable", "cannot check the token now; retry later");
+                ApiErrors.send(response, 503, "unavailable", "cannot check the token now; retry later");
                 return;
             }
             if (ar.result().isEmpty()) {
                 admitting.decrementAndGet();
-                ApiErrors.send(ctx.response(), 401, "unauthorized", "unknown or revoked device token");
+                ApiErrors.send(response, 401, "unauthorized", "unknown or revoked device token");
                 return;
             }
             request.toWebSocket()
