@@ -241,7 +241,7 @@ public final class HubAgent implements AutoCloseable {
                 throw new IllegalArgumentException("plug-in " + plugin.getClass().getName() + ": '" + type + "' already has a handler");
             }
             com.fasterxml.jackson.databind.JsonNode schema = plugin.paramsSchema();
-            if (schema != null && !io.fleetwire.protocol.CommandTypes.isBuiltIn(type)) {
+            if (schema != null && !io.fleetwire.protocol.BuiltInParams.isBuiltIn(type)) {
                 try {
                     schemas.put(type, ParamsSchema.compile(schema));
                 } catch (RuntimeException e) {

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,7 +21,7 @@ import java.util.regex.Pattern;
 public final class CommandTypes {
 
     /** What a command type name looks like: lower-case letters, digits and {@code _}, starting with a letter. */
-    public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+    public static final Pattern NAME = CommandTypeName.PATTERN;
 
     /** A built-in type. */
     public record BuiltIn(String name, String description, JsonNode schemaJson, ParamsSchema schema) {
@@ -35,7 +33,7 @@ public final class CommandTypes {
     }
 
     public static boolean isValidName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return CommandTypeName.isValid(name);
     }
 
     /** Every built-in type by name, in a stable order. */
@@ -57,21 +55,7 @@ public final class CommandTypes {
             throw new IllegalArgumentException("not a built-in command type: " + name);
         }
         List<String> problems = type.schema().validate(params);
-        if (!problems.isEmpty()) {
-            return problems;
-        }
-        if (name.equals("history_request")) {
-            try {
-                Instant from = Instant.parse(params.path("from").asText());
-                Instant to = Instant.parse(params.path("to").asText());
-                if (!from.isBefore(to)) {
-                    return List.of("'from' must be before 'to'");
-                }
-            } catch (DateTimeParseException e) {
-                return List.of("'from' and 'to' must be instants such as 2026-01-01T00:00:00Z");
-            }
-        }
-        return List.of();
+        return problems.isEmpty() ? BuiltInParams.beyondSchema(name, params) : problems;
     }
 
     private static Map<String, BuiltIn> load() {

@@ -121,10 +121,10 @@ record FieldReader(String type, Long seq) {
         }
     }
 
-    /** A command type name: {@link CommandTypes#NAME}. */
+    /** A command type name: {@link CommandTypeName}. */
     String commandName(JsonNode node, String field) {
         String name = string(node, field, field, true);
-        if (!CommandTypes.isValidName(name)) {
+        if (!CommandTypeName.isValid(name)) {
             throw invalid("'" + field + "' must be a command type name (lower-case letters, digits and _, starting with a letter, at most 64)");
         }
         return name;

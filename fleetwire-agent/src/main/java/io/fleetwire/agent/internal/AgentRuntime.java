@@ -121,10 +121,12 @@ public final class AgentRuntime implements HubConnection.Events, AutoCloseable {
     /** A command's outcome, queued as a reliable result. */
     public void result(CommandId id, CommandOutcome given) {
         CommandOutcome outcome = given;
-        if (given.output() != null && given.output().toString().length() > MAX_OUTPUT_CHARS) {
+        // JsonTrees, not JsonNode.toString(): that builds Jackson's ObjectMapper, kept for good (agent footprint).
+        int outputChars = given.output() == null ? 0 : io.fleetwire.protocol.JsonTrees.write(given.output()).length();
+        if (outputChars > MAX_OUTPUT_CHARS) {
             outcome = given.succeeded()
                     ? CommandOutcome.succeeded(com.fasterxml.jackson.databind.node.TextNode.valueOf(
-                            "output of " + given.output().toString().length() + " characters left out (the hub keeps at most "
+                            "output of " + outputChars + " characters left out (the hub keeps at most "
                                     + MAX_OUTPUT_CHARS + ")"))
                     : CommandOutcome.failed(given.error());
         }

@@ -4,7 +4,7 @@ import io.fleetwire.agent.CommandHandler;
 import io.fleetwire.agent.CommandOutcome;
 import io.fleetwire.agent.CommandRequest;
 import io.fleetwire.protocol.CommandId;
-import io.fleetwire.protocol.CommandTypes;
+import io.fleetwire.protocol.BuiltInParams;
 import io.fleetwire.protocol.Message;
 import io.fleetwire.protocol.ParamsSchema;
 import org.slf4j.Logger;
@@ -117,8 +117,9 @@ public final class CommandRunner implements AutoCloseable {
             return "this agent has no handler for '" + command.name() + "'";
         }
         List<String> problems;
-        if (CommandTypes.isBuiltIn(command.name())) {
-            problems = CommandTypes.validateBuiltIn(command.name(), command.params());
+        if (BuiltInParams.isBuiltIn(command.name())) {
+            // Not CommandTypes: its full JSON schema validator would stay loaded (8 MB) after the first command.
+            problems = BuiltInParams.validate(command.name(), command.params());
         } else {
             ParamsSchema schema = customSchemas.get(command.name());
             problems = schema == null ? List.of() : schema.validate(command.params());

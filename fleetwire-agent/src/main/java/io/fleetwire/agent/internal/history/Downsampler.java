@@ -111,7 +111,7 @@ final class Downsampler implements DayFile.Sink {
     ObjectNode answer(Instant from, Instant to, Optional<Instant> storedFrom) {
         while (true) {
             ObjectNode out = build(from, to, storedFrom);
-            int length = out.toString().length();
+            int length = io.fleetwire.protocol.JsonTrees.write(out).length();
             if (length <= maxChars || series.isEmpty()) {
                 return out;
             }
@@ -130,7 +130,7 @@ final class Downsampler implements DayFile.Sink {
             if (gone >= excess) {
                 break;
             }
-            gone += name.length() + 4 + metrics.path(name).toString().length();
+            gone += name.length() + 4 + io.fleetwire.protocol.JsonTrees.write(metrics.path(name)).length();
             points -= series.remove(name).size();
         }
     }

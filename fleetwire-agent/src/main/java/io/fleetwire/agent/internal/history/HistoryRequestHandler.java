@@ -104,7 +104,7 @@ public final class HistoryRequestHandler implements CommandHandler {
         Set<String> names = new HashSet<>();
         for (JsonNode n : metrics) {
             if (!n.isTextual() || !MetricName.isValid(n.textValue())) {
-                throw new IllegalArgumentException("metrics: '" + clip(n.toString())
+                throw new IllegalArgumentException("metrics: '" + clip(io.fleetwire.protocol.JsonTrees.write(n))
                         + "' is not a metric name (1–128 of A–Z a–z 0–9 . _ - : /)");
             }
             names.add(n.textValue());
