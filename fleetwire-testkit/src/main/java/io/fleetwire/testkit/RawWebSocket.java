@@ -167,30 +167,12 @@ public final class RawWebSocket implements AutoCloseable {
      * or 1006 when the connection ends without one.
      */
     public int awaitCloseCode() {
-        try {
-            while (true) {
-                int b0 = in.read();
-                int b1 = in.read();
-                if (b0 < 0 || b1 < 0) {
-                    return 1006;
-                }
-                long len = b1 & 0x7f;
-                if (len == 126) {
-                    len = (in.read() << 8) | in.read();
-                } else if (len == 127) {
-                    len = 0;
-                    for (int i = 0; i < 8; i++) {
-                        len = (len << 8) | in.read();
-                    }
-                }
-                byte[] payload = in.readNBytes((int) len);
-                if ((b0 & 0x0f) == 0x8) {
-                    return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-                }
-            }
-        } catch (IOException e) {
+        Frame close = awaitFrame(0x8);
+        if (close == null) {
             return 1006;
         }
+        byte[] p = close.payload();
+        return p.length >= 2 ? ((p[0] & 0xff) << 8) | (p[1] & 0xff) : 1005;
     }
 
     @Override
