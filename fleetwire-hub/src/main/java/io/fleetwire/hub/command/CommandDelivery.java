@@ -1,6 +1,5 @@
 package io.fleetwire.hub.command;
 
-import io.fleetwire.hub.audit.AuditLog;
 import io.fleetwire.hub.ops.HubMetrics;
 import io.fleetwire.hub.presence.PresenceRegistry;
 import io.fleetwire.hub.presence.Session;
@@ -34,17 +33,15 @@ public final class CommandDelivery {
     private static final Logger log = LoggerFactory.getLogger(CommandDelivery.class);
 
     private final CommandRepository repository;
-    private final AuditLog audit;
     private final PresenceRegistry presence;
     private final CommandEvents events;
     private final Duration ackTimeout;
     private final HubMetrics metrics;
     private final Map<DeviceId, Run> runs = new ConcurrentHashMap<>();
 
-    CommandDelivery(CommandRepository repository, AuditLog audit, PresenceRegistry presence, CommandEvents events,
+    CommandDelivery(CommandRepository repository, PresenceRegistry presence, CommandEvents events,
                     Duration ackTimeout, HubMetrics metrics) {
         this.repository = repository;
-        this.audit = audit;
         this.presence = presence;
         this.events = events;
         this.ackTimeout = ackTimeout;
@@ -156,29 +153,38 @@ public final class CommandDelivery {
 
     /** Picks, marks sent and audits, in the caller's transaction. */
     private Future<List<Command>> select(SqlClient tx, DeviceId device, Instant resendBefore, String via) {
-        return repository.lockOpen(tx, device).compose(open -> {
-            List<CommandId> ids = pick(open.commands(), open.sequential(), resendBefore, Instant.now(), ackTimeout);
-            if (ids.isEmpty()) {
-                return Future.succeededFuture(List.<Command>of());
-            }
-            return repository.markSent(tx, ids).compose(sent -> {
-                Future<Void> chain = Future.succeededFuture();
-                for (Command c : sent) {
-                    chain = chain.compose(v -> audit.record(tx, new AuditLog.Entry(AuditLog.HUB, "command.sent",
-                            c.deviceId().value(), c.id().value(), c.jobId(), new JsonObject().put("attempt", c.attempts()).put("via", via))));
-                }
-                return chain.map(sent);
-            });
-        });
+        return repository.lockOpen(tx, device).compose(open -> markPicked(tx, open, resendBefore, via));
+    }
+
+    /** Marks sent (with the audit lines, one statement) what {@link #pick} chooses among the locked open commands. */
+    private Future<List<Command>> markPicked(SqlClient tx, CommandRepository.Open open, Instant resendBefore, String via) {
+        List<CommandId> ids = pick(open.commands(), open.sequential(), resendBefore, Instant.now(), ackTimeout);
+        return ids.isEmpty() ? Future.succeededFuture(List.of()) : repository.markSent(tx, ids, via);
     }
 
     /**
-     * Within the transaction that created a command for a device connected here: marks what may go
-     * now as sent, so creation and sending share one commit. The caller {@link #sent}s the result
-     * after the commit.
+     * Whether a command created now for {@code device} may go out in its creating transaction: the
+     * device has a socket on this hub. A socket registered after this answer gets the command from
+     * the poke that follows the commit.
      */
-    Future<List<Command>> selectWithin(SqlClient tx, DeviceId device) {
-        return presence.isOnline(device) ? select(tx, device, null, "socket") : Future.succeededFuture(List.of());
+    boolean sendsWithin(DeviceId device) {
+        return presence.isOnline(device);
+    }
+
+    /**
+     * Within the transaction that creates a command for a device connected here: locks the device's
+     * open commands. Sent at once, behind the creating statement; its answer goes to {@link #markWithin}.
+     */
+    Future<CommandRepository.Open> lockWithin(SqlClient tx, DeviceId device) {
+        return repository.lockOpen(tx, device);
+    }
+
+    /**
+     * Marks what may go now as sent, in the creating transaction, so creation and sending share one
+     * commit. The caller {@link #sent}s the result after the commit.
+     */
+    Future<List<Command>> markWithin(SqlClient tx, CommandRepository.Open open) {
+        return markPicked(tx, open, null, "socket");
     }
 
     /** After the commit: announces and writes commands marked sent. */

@@ -37,13 +37,23 @@ final class CommandRepository {
         return pool;
     }
 
-    Future<Command> insert(SqlClient tx, CommandId id, DeviceId device, String type, JsonObject params, Instant expiresAt,
-                           String actor) {
+    /**
+     * One statement: locks the device row ({@code FOR KEY SHARE}: it cannot be deleted until the
+     * transaction ends), inserts the command ({@code pending}) and writes its {@code command.created}
+     * audit line. Empty when there is no such device (nothing written).
+     */
+    Future<Optional<Command>> create(SqlClient tx, CommandId id, DeviceId device, String type, JsonObject params,
+                                     Instant expiresAt, String actor, JsonObject auditDetail) {
         return tx.preparedQuery("""
-                        INSERT INTO device_commands (id, device_id, type, params, status, expires_at, created_by)
-                        VALUES ($1, $2, $3, $4, 'pending', $5, $6)""" + RETURNING)
-                .execute(Tuple.of(id.value(), device.value(), type, params, expiresAt.atOffset(ZoneOffset.UTC), actor))
-                .map(CommandRepository::one);
+                        WITH d AS (SELECT id FROM devices WHERE id = $2 FOR KEY SHARE),
+                        c AS (INSERT INTO device_commands (id, device_id, type, params, status, expires_at, created_by)
+                              SELECT $1, d.id, $3, $4, 'pending', $5, $6 FROM d""" + RETURNING + """
+                        ),
+                        a AS (INSERT INTO audit_log (actor, action, device_id, command_id, detail)
+                              SELECT $6, 'command.created', c.device_id, c.id, $7 FROM c)
+                        SELECT\s""" + Command.COLUMNS + " FROM c")
+                .execute(Tuple.of(id.value(), device.value(), type, params, expiresAt.atOffset(ZoneOffset.UTC), actor, auditDetail))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(one(rows)));
     }
 
     Future<Optional<Command>> find(SqlClient client, CommandId id) {
@@ -101,18 +111,24 @@ final class CommandRepository {
                         rows.size() > 0 && "sequential".equals(rows.iterator().next().getString("ordering"))));
     }
 
-    /** Marks commands sent (again): one more attempt, now. Returned oldest first. */
-    Future<List<Command>> markSent(SqlClient tx, List<CommandId> ids) {
+    /**
+     * Marks commands sent (again): one more attempt, now; and writes their {@code command.sent} audit
+     * lines (actor {@code hub}, in the commands' order) in the same statement. Returned oldest first.
+     */
+    Future<List<Command>> markSent(SqlClient tx, List<CommandId> ids, String via) {
         return tx.preparedQuery("""
-                        UPDATE device_commands SET status = 'sent', attempts = attempts + 1,
-                               sent_at = coalesce(sent_at, now()), last_sent_at = clock_timestamp()
-                        WHERE id = ANY($1) AND status IN ('pending', 'sent')""" + RETURNING)
-                .execute(Tuple.of(ids.stream().map(CommandId::value).toArray(UUID[]::new)))
-                .map(rows -> {
-                    List<Command> out = all(rows);
-                    out.sort(java.util.Comparator.comparingLong(Command::seq));
-                    return out;
-                });
+                        WITH s AS (
+                            UPDATE device_commands SET status = 'sent', attempts = attempts + 1,
+                                   sent_at = coalesce(sent_at, now()), last_sent_at = clock_timestamp()
+                            WHERE id = ANY($1) AND status IN ('pending', 'sent')""" + RETURNING + """
+                        ),
+                        a AS (INSERT INTO audit_log (actor, action, device_id, command_id, job_id, detail)
+                              SELECT 'hub', 'command.sent', device_id, id, job_id,
+                                     jsonb_build_object('attempt', attempts, 'via', $2::text)
+                              FROM s ORDER BY seq)
+                        SELECT\s""" + Command.COLUMNS + " FROM s ORDER BY seq")
+                .execute(Tuple.of(ids.stream().map(CommandId::value).toArray(UUID[]::new), via))
+                .map(CommandRepository::all);
     }
 
     Future<Command> markDelivered(SqlClient tx, CommandId id, String via) {

@@ -3,6 +3,7 @@ package io.fleetwire.hub.command;
 import io.fleetwire.hub.api.ApiException;
 import io.fleetwire.hub.api.Idempotency;
 import io.fleetwire.hub.audit.AuditLog;
+import io.fleetwire.hub.db.PipelinedTransaction;
 import io.fleetwire.hub.presence.PresenceRegistry;
 import io.fleetwire.protocol.CommandId;
 import io.fleetwire.protocol.CommandStatus;
@@ -12,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
@@ -52,17 +54,37 @@ public final class CommandService {
     public record Created(Command command, boolean replayed) {
     }
 
-    /** Creates a command for one device and, if it is connected here, sends it at once. */
+    /**
+     * Creates a command for one device and, if it is connected here, sends it at once. One pipelined
+     * transaction ({@link PipelinedTransaction}): BEGIN, the Idempotency-Key claim (if any), the
+     * creating statement (device lock, insert, audit line) and, for a device connected here, the lock
+     * of its open commands go out together; then marking what goes now and COMMIT go together. A
+     * device not connected here and no key: one round trip in all.
+     */
     public Future<Created> create(DeviceId device, String type, JsonObject params, int ttlSeconds, String actor,
                                   Idempotency.Key key) {
         CommandId id = CommandId.random();
         Instant expires = Instant.now().plusSeconds(ttlSeconds);
-        Future<Created> creation = types.check(type, params).compose(checked -> repository.pool().withTransaction(tx -> Idempotency.claim(tx, key, id.value())
-                        .compose(v -> requireDevice(tx, device, true))
-                        .compose(v -> repository.insert(tx, id, device, type, params, expires, actor))
-                        .compose(c -> audit.record(tx, new AuditLog.Entry(actor, "command.created", device.value(), id.value(), null,
-                                new JsonObject().put("type", type).put("ttlSeconds", ttlSeconds))).map(c))
-                        .compose(c -> delivery.selectWithin(tx, device).map(sent -> new CreatedAndSent(c, sent)))))
+        JsonObject detail = new JsonObject().put("type", type).put("ttlSeconds", ttlSeconds);
+        Future<Created> creation = types.check(type, params).compose(checked -> PipelinedTransaction.run(repository.pool(), tx -> {
+                    SqlConnection c = tx.connection();
+                    Future<Void> claimed = tx.add(Idempotency.claim(c, key, id.value()));
+                    Future<Optional<Command>> inserted = tx.add(repository.create(c, id, device, type, params, expires, actor, detail));
+                    if (!delivery.sendsWithin(device)) {
+                        Future<Void> decided = key == null ? tx.commit() : claimed;
+                        return decided.compose(v -> inserted).compose(found -> found
+                                        .map(cmd -> (key == null ? Future.<Void>succeededFuture() : tx.commit())
+                                                .map(v -> new CreatedAndSent(cmd, List.of())))
+                                        .orElseGet(() -> noDevice(device)));
+                    }
+                    Future<CommandRepository.Open> open = tx.add(delivery.lockWithin(c, device));
+                    return Future.all(claimed, inserted, open).compose(v -> inserted.result()
+                            .map(cmd -> {
+                                Future<List<Command>> sent = tx.add(delivery.markWithin(c, open.result()));
+                                return tx.commit().map(committed -> new CreatedAndSent(cmd, sent.result()));
+                            })
+                            .orElseGet(() -> noDevice(device)));
+                }))
                 .map(done -> {
                     Command created = done.created();
                     List<Command> sent = done.sent();
@@ -78,13 +100,17 @@ public final class CommandService {
         return Idempotency.orReplay(creation, existing -> get(new CommandId(existing)).map(c -> new Created(c, true)));
     }
 
+    private static <T> Future<T> noDevice(DeviceId device) {
+        return Future.failedFuture(new ApiException.NotFound("no device " + device));
+    }
+
     /** A new command and what went out with it in the same transaction. */
     private record CreatedAndSent(Command created, List<Command> sent) {
     }
 
-    /** 404 unless the device exists; {@code lock} keeps it from being deleted until the transaction ends. */
-    private static Future<Void> requireDevice(SqlClient client, DeviceId device, boolean lock) {
-        return client.preparedQuery("SELECT 1 FROM devices WHERE id = $1" + (lock ? " FOR KEY SHARE" : "")).execute(Tuple.of(device.value()))
+    /** 404 unless the device exists. */
+    private static Future<Void> requireDevice(SqlClient client, DeviceId device) {
+        return client.preparedQuery("SELECT 1 FROM devices WHERE id = $1").execute(Tuple.of(device.value()))
                 .compose(rows -> rows.size() == 1 ? Future.succeededFuture()
                         : Future.failedFuture(new ApiException.NotFound("no device " + device)));
     }
@@ -96,7 +122,7 @@ public final class CommandService {
 
     /** A device's commands, newest first; 404 when there is no such device. */
     public Future<List<Command>> list(DeviceId device, Set<CommandStatus> statuses, Long beforeSeq, int limit) {
-        return requireDevice(repository.pool(), device, false).compose(v -> repository.list(device, statuses, beforeSeq, limit));
+        return requireDevice(repository.pool(), device).compose(v -> repository.list(device, statuses, beforeSeq, limit));
     }
 
     /**

@@ -34,7 +34,7 @@ public final class Commands {
         CommandRepository repository = new CommandRepository(pool);
         CommandEvents events = new CommandEvents(bus);
         this.types = new CommandTypeRegistry(pool, audit, bus, artifacts);
-        this.delivery = new CommandDelivery(repository, audit, presence, events, ackTimeout, metrics);
+        this.delivery = new CommandDelivery(repository, presence, events, ackTimeout, metrics);
         this.service = new CommandService(repository, types, delivery, audit, events, presence);
         this.jobs = new JobService(new JobRepository(pool), types, delivery, audit, events, presence);
         // A connecting device is poked only when it has something to send: most have nothing.
