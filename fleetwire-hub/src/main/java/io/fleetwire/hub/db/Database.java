@@ -78,7 +78,8 @@ public final class Database implements AutoCloseable {
             // lookups are all on the wire at once. Leased one at a time, each held its connection across
             // hops between the busy event loops of the HTTP servers, and the others queued for one of the
             // two connections: in a 6,000-device storm the round trip took p50 < 1 ms, the wait for a
-            // connection p50 0.7-2.5 s (docs/benchmarks.md, "Reconnect storm: where the upgrades waited").
+            // connection up to p50 0.66 s per 2 s window, 1.2-4.8 s while the loops lagged (docs/benchmarks.md,
+            // "Reconnect storm: where the upgrades waited").
             SqlClient authClient = PgBuilder.client()
                     .with(new PoolOptions().setMaxSize(AUTH_CONNECTIONS).setMaxWaitQueueSize(10_000))
                     .connectingTo(connect)
