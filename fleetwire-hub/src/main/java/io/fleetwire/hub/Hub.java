@@ -116,7 +116,7 @@ public final class Hub implements AutoCloseable {
         LocalBus bus = new LocalBus();
         EventLog events = new EventLog(pool, bus);
         AuditLog audit = new AuditLog(pool);
-        DeviceRepository devices = new DeviceRepository(pool, database.authPool());
+        DeviceRepository devices = new DeviceRepository(pool, database.authClient());
         PresenceRegistry presence = new PresenceRegistry(vertx, pool, devices, events, metrics, tuning.batches());
         TelemetryService telemetry = new TelemetryService(vertx, pool, database.telemetryPool(), codec, metrics, config.telemetryQueue(),
                 config.telemetryBatch(), config.latestStateEvery(), config.retentionDays(), Clock.systemUTC());

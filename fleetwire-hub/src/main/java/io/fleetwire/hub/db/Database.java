@@ -5,6 +5,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,17 +20,17 @@ public final class Database implements AutoCloseable {
     private final DbUrl url;
     private final Pool pool;
     private final Pool telemetryPool;
-    private final Pool authPool;
+    private final SqlClient authClient;
 
-    private Database(EmbeddedDatabase embedded, DbUrl url, Pool pool, Pool telemetryPool, Pool authPool) {
+    private Database(EmbeddedDatabase embedded, DbUrl url, Pool pool, Pool telemetryPool, SqlClient authClient) {
         this.embedded = embedded;
         this.url = url;
         this.pool = pool;
         this.telemetryPool = telemetryPool;
-        this.authPool = authPool;
+        this.authClient = authClient;
     }
 
-    /** Connections kept for device token lookups at the socket upgrade. */
+    /** Connections kept for device token lookups at the socket upgrade (each carries many lookups at once). */
     public static final int AUTH_CONNECTIONS = 2;
 
     /** Connections kept for the telemetry writer's transactions (its in-flight limit). */
@@ -73,12 +74,18 @@ public final class Database implements AutoCloseable {
                     .build();
             // Token lookups at the upgrade get connections of their own too: behind a storm's presence
             // writes they timed out together, and the devices retried together (seen at 10,000 devices).
-            Pool authPool = PgBuilder.pool()
+            // Pipelined (a client, not a pool): a lookup does not hold a connection to itself, so a storm's
+            // lookups are all on the wire at once. Leased one at a time, each held its connection across
+            // hops between the busy event loops of the HTTP servers, and the others queued for one of the
+            // two connections: in a 6,000-device storm the round trip took p50 < 1 ms, the wait for a
+            // connection up to p50 0.66 s per 2 s window, 1.2-4.8 s while the loops lagged (docs/benchmarks.md,
+            // "Reconnect storm: where the upgrades waited").
+            SqlClient authClient = PgBuilder.client()
                     .with(new PoolOptions().setMaxSize(AUTH_CONNECTIONS).setMaxWaitQueueSize(10_000))
                     .connectingTo(connect)
                     .using(vertx)
                     .build();
-            return new Database(embedded, url, pool, telemetryPool, authPool);
+            return new Database(embedded, url, pool, telemetryPool, authClient);
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -91,9 +98,9 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** The device token lookups' own pool ({@value #AUTH_CONNECTIONS} connections). */
-    public Pool authPool() {
-        return authPool;
+    /** The device token lookups' own pipelined client ({@value #AUTH_CONNECTIONS} connections, up to 256 queries in flight on each). */
+    public SqlClient authClient() {
+        return authClient;
     }
 
     /** The telemetry writer's own pool ({@value #TELEMETRY_CONNECTIONS} connections). */
@@ -114,7 +121,7 @@ public final class Database implements AutoCloseable {
         try {
             pool.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
             telemetryPool.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
-            authPool.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            authClient.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             // closing anyway
         }

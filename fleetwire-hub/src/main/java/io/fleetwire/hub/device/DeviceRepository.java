@@ -27,16 +27,19 @@ public final class DeviceRepository {
 
     private final Pool pool;
 
-    private final Pool authPool;
+    private final SqlClient authClient;
 
     public DeviceRepository(Pool pool) {
         this(pool, pool);
     }
 
-    /** {@code authPool} serves {@link #findByToken} alone, so upgrades never wait behind writes. */
-    public DeviceRepository(Pool pool, Pool authPool) {
+    /**
+     * {@code authClient} serves {@link #findByToken} alone, so upgrades never wait behind writes; pipelined,
+     * so they do not wait behind each other either (see {@link io.fleetwire.hub.db.Database#authClient}).
+     */
+    public DeviceRepository(Pool pool, SqlClient authClient) {
         this.pool = pool;
-        this.authPool = authPool;
+        this.authClient = authClient;
     }
 
     /**
@@ -60,7 +63,7 @@ public final class DeviceRepository {
     }
 
     public Future<Optional<Credentials>> findByToken(byte[] tokenHash) {
-        return authPool.preparedQuery("""
+        return authClient.preparedQuery("""
                         SELECT d.id, d.agent_id, s.overrides, s.version, d.settings_applied_version FROM devices d
                         LEFT JOIN device_settings s ON s.device_id = d.id WHERE d.token_hash = $1""")
                 .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(tokenHash)))
