@@ -106,6 +106,21 @@ public final class JsonTrees {
         }
     }
 
+    /**
+     * The {@code double} of the number token at {@code p}, exactly as {@link #read} would give it via
+     * {@link JsonNode#doubleValue()} (an int, long or BigInteger read first, then widened).
+     */
+    public static double doubleValue(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            return p.getDoubleValue();
+        }
+        return switch (p.getNumberType()) {
+            case INT -> p.getIntValue();
+            case LONG -> p.getLongValue();
+            default -> p.getBigIntegerValue().doubleValue();
+        };
+    }
+
     /** The compact JSON text of {@code node}, as {@code node.toString()} writes it. */
     public static String write(JsonNode node) {
         try (SegmentedStringWriter out = new SegmentedStringWriter(new BufferRecycler())) {

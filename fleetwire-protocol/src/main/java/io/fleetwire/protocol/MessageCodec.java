@@ -51,8 +51,46 @@ public final class MessageCodec {
                 .build();
     }
 
-    /** Decodes one text frame. */
+    /**
+     * Decodes one text frame. {@code telemetry} and {@code data} are read by a streaming decoder without
+     * a tree; every other frame, and every frame it does not accept, the tree way (same verdicts).
+     */
     public Message decode(String text) {
+        if (text != null) {
+            try (JsonParser p = factory.createParser(text)) {
+                Message m = StreamingDecoder.decode(p);
+                if (m != null) {
+                    return m;
+                }
+            } catch (IOException e) {
+                // closing a parser over a String does no I/O; the tree path below gives the verdict
+            }
+        }
+        return decodeTree(text);
+    }
+
+    /**
+     * Decodes one text frame given as its UTF-8 bytes, as {@link #decode(String)} decodes the text they
+     * hold (invalid UTF-8 as {@code new String(bytes, UTF_8)} replaces it). Pure ASCII, as telemetry is,
+     * is parsed from the bytes without making a String.
+     */
+    public Message decode(byte[] utf8, int offset, int length) {
+        if (length >= 2 && utf8[offset] == '{' && utf8[offset + 1] != 0 && Ascii.isAscii(utf8, offset, length)) {
+            // Starting with '{' then a non-zero byte, Jackson's encoding detection settles on UTF-8.
+            try (JsonParser p = factory.createParser(utf8, offset, length)) {
+                Message m = StreamingDecoder.decode(p);
+                if (m != null) {
+                    return m;
+                }
+            } catch (IOException e) {
+                // as above
+            }
+        }
+        return decodeTree(new String(utf8, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The tree path alone: every frame read into a tree first (package-private for the differential test). */
+    Message decodeTree(String text) {
         JsonNode root;
         try (JsonParser p = factory.createParser(text)) {
             root = JsonTrees.readAll(p);
