@@ -121,11 +121,22 @@ public final class JsonTrees {
         };
     }
 
+    /** Writes JSON to a generator. */
+    @FunctionalInterface
+    public interface Writing {
+        void writeTo(JsonGenerator g) throws IOException;
+    }
+
     /** The compact JSON text of {@code node}, as {@code node.toString()} writes it. */
     public static String write(JsonNode node) {
+        return write(g -> write(node, g));
+    }
+
+    /** The compact JSON text that {@code writing} writes. */
+    public static String write(Writing writing) {
         try (SegmentedStringWriter out = new SegmentedStringWriter(new BufferRecycler())) {
             try (JsonGenerator g = DEFAULT.createGenerator(out)) {
-                write(node, g);
+                writing.writeTo(g);
             }
             return out.getAndClear();
         } catch (IOException e) {

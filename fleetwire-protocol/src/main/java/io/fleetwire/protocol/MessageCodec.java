@@ -273,8 +273,16 @@ public final class MessageCodec {
                 .put("queueBudgetBytes", s.queueBudgetBytes());
     }
 
-    /** Encodes a message as one JSON text frame. */
+    /** Encodes a message as one JSON text frame; telemetry and data are written without a tree. */
     public String encode(Message message) {
+        return switch (message) {
+            case Message.Telemetry m -> JsonTrees.write(g -> SampleWriter.telemetry(g, m));
+            case Message.LegacyData m -> JsonTrees.write(g -> SampleWriter.legacy(g, m));
+            default -> JsonTrees.write(tree(message));
+        };
+    }
+
+    private static ObjectNode tree(Message message) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("type", message.type());
         switch (message) {
@@ -306,20 +314,8 @@ public final class MessageCodec {
                     root.put("ts", m.ts());
                 }
             }
-            case Message.Telemetry m -> {
-                root.put("seq", m.seq());
-                var samples = root.putArray("samples");
-                for (Message.Sample s : m.samples()) {
-                    writeSample(samples.addObject(), s, "ts");
-                }
-            }
-            case Message.LegacyData m -> {
-                ObjectNode data = root.putObject("data");
-                if (m.agentId() != null) {
-                    data.put("agentId", m.agentId());
-                }
-                writeSample(data, m.sample(), "timestamp");
-            }
+            case Message.Telemetry m -> throw new IllegalStateException("written by SampleWriter");
+            case Message.LegacyData m -> throw new IllegalStateException("written by SampleWriter");
             case Message.Ack m -> root.put("seq", m.seq());
             case Message.Command m -> {
                 root.put("id", m.id().toString());
@@ -362,58 +358,12 @@ public final class MessageCodec {
                 }
             }
         }
-        return JsonTrees.write(root);
+        return root;
     }
 
-    /** A sample as the JSON object it travels as inside a telemetry message. */
-    public ObjectNode sampleJson(Message.Sample sample) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        writeSample(out, sample, "ts");
-        return out;
-    }
-
-    private static void writeSample(ObjectNode out, Message.Sample s, String tsField) {
-        out.put(tsField, s.ts().toEpochMilli());
-        if (!s.metrics().isEmpty()) {
-            ObjectNode metrics = out.putObject("metrics");
-            new java.util.TreeMap<>(s.metrics()).forEach(metrics::put);
-        }
-        if (!s.sensors().isEmpty()) {
-            var arr = out.putArray("sensors");
-            for (Message.Sensor sensor : s.sensors()) {
-                ObjectNode o = arr.addObject().put("id", sensor.id());
-                putIfPresent(o, "type", sensor.type());
-                putIfPresent(o, "name", sensor.name());
-                putIfPresent(o, "temperature", sensor.temperature());
-                putIfPresent(o, "maxTemp", sensor.maxTemp());
-                putIfPresent(o, "critTemp", sensor.critTemp());
-            }
-        }
-        if (!s.fans().isEmpty()) {
-            var arr = out.putArray("fans");
-            for (Message.Fan fan : s.fans()) {
-                ObjectNode o = arr.addObject().put("id", fan.id());
-                putIfPresent(o, "name", fan.name());
-                putIfPresent(o, "speed", fan.speed());
-                putIfPresent(o, "rpm", fan.rpm());
-                putIfPresent(o, "targetSpeed", fan.targetSpeed());
-                putIfPresent(o, "status", fan.status());
-            }
-        }
-        if (!s.systemHealth().isEmpty()) {
-            ObjectNode health = out.putObject("systemHealth");
-            new java.util.TreeMap<>(s.systemHealth()).forEach(health::put);
-        }
-        s.details().properties().forEach(e -> out.set(e.getKey(), e.getValue()));
-    }
-
-    private static void putIfPresent(ObjectNode o, String field, Object value) {
-        switch (value) {
-            case null -> { }
-            case String v -> o.put(field, v);
-            case Double v -> o.put(field, v);
-            default -> throw new IllegalStateException("unexpected value " + value);
-        }
+    /** A sample as the JSON text it travels as inside a telemetry message. */
+    public String sampleText(Message.Sample sample) {
+        return JsonTrees.write(g -> SampleWriter.sample(g, sample, "ts", null));
     }
 
     private static String firstLine(Exception e) {

@@ -104,7 +104,7 @@ public final class TelemetryService {
             }
         }
         TelemetryRepository.Latest latest = keepState
-                ? new TelemetryRepository.Latest(device, newest.ts(), seq, codec.sampleJson(newest).toString())
+                ? new TelemetryRepository.Latest(device, newest.ts(), seq, codec.sampleText(newest))
                 : null;
         Promise<Void> committed = Promise.promise();
         if (!writer.submit(new TelemetryWriter.Pending(rows, latest, committed))) {
