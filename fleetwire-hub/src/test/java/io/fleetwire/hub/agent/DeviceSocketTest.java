@@ -58,6 +58,29 @@ class DeviceSocketTest {
     }
 
     @Test
+    void telemetry_withSamplesOfDifferentSizes_storesEveryValueExactly() {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("exact-values");
+        long now = System.currentTimeMillis();
+        try (AgentSocket socket = AgentSocket.connect(HUB.hub().wsUrl(), device.token())) {
+            socket.awaitType("welcome");
+            socket.send("{\"type\":\"telemetry\",\"seq\":1,\"samples\":["
+                    + "{\"ts\":" + (now - 3000) + ",\"metrics\":{\"a\":-0.0,\"b\":1e-300,\"c\":1.7976931348623157e308}},"
+                    + "{\"ts\":" + (now - 2000) + "},"
+                    + "{\"ts\":" + (now - 1000) + ",\"metrics\":{\"x\":0.1,\"y\":123456789.123456789,\"z\":-4.9e-324}}]}");
+            socket.awaitAck(1);
+        }
+        JsonNode samples = HUB.hub().api().get("/api/v1/devices/" + device.id() + "/telemetry").body().path("samples");
+        assertThat(samples).hasSize(3);
+        assertThat(samples.get(0).path("metrics").path("a").doubleValue()).isEqualTo(-0.0);
+        assertThat(samples.get(0).path("metrics").path("b").doubleValue()).isEqualTo(1e-300);
+        assertThat(samples.get(0).path("metrics").path("c").doubleValue()).isEqualTo(Double.MAX_VALUE);
+        assertThat(samples.get(1).path("metrics").size()).isZero();
+        assertThat(samples.get(2).path("metrics").path("x").doubleValue()).isEqualTo(0.1);
+        assertThat(samples.get(2).path("metrics").path("y").doubleValue()).isEqualTo(123456789.123456789);
+        assertThat(samples.get(2).path("metrics").path("z").doubleValue()).isEqualTo(-Double.MIN_VALUE);
+    }
+
+    @Test
     void upgrade_withQueryToken_isAccepted() {
         TestHub.DeviceHandle device = HUB.hub().createDevice("query-token");
         try (AgentSocket socket = AgentSocket.connectWithQueryToken(HUB.hub().wsUrl(), device.token())) {
