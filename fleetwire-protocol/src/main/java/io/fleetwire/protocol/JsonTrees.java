@@ -63,20 +63,30 @@ public final class JsonTrees {
 
     /** The value starting at {@code p}'s current token; leaves {@code p} on the value's last token. */
     public static JsonNode read(JsonParser p) throws IOException {
+        return read(p, false);
+    }
+
+    /**
+     * As {@link #read(JsonParser)}; with {@code refuseDuplicates}, a field repeated in an object fails as
+     * {@code StreamReadFeature.STRICT_DUPLICATE_DETECTION} would, for a parser made without it.
+     */
+    public static JsonNode read(JsonParser p, boolean refuseDuplicates) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
             case START_OBJECT -> {
                 ObjectNode o = NODES.objectNode();
                 for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                     p.nextToken();
-                    o.set(name, read(p));
+                    if (o.replace(name, read(p, refuseDuplicates)) != null && refuseDuplicates) {
+                        throw new com.fasterxml.jackson.core.JsonParseException(p, "Duplicate field '" + name + "'");
+                    }
                 }
                 return o;
             }
             case START_ARRAY -> {
                 ArrayNode a = NODES.arrayNode();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    a.add(read(p));
+                    a.add(read(p, refuseDuplicates));
                 }
                 return a;
             }

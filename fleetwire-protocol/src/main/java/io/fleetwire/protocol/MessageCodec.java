@@ -36,15 +36,22 @@ public final class MessageCodec {
     static final long MAX_EPOCH_MILLI = Instant.parse("2200-01-01T00:00:00Z").toEpochMilli();
 
     private final JsonFactory factory;
+    /** The same limits without the parser's duplicate detection (a set per object): the streaming decoder does its own. */
+    private final JsonFactory streamFactory;
 
     public MessageCodec() {
-        this.factory = JsonFactory.builder()
+        this.factory = factory(true);
+        this.streamFactory = factory(false);
+    }
+
+    private static JsonFactory factory(boolean refuseDuplicates) {
+        return JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(32)
                         .maxNumberLength(64)
                         .maxStringLength(1 << 20)
                         .build())
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .configure(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION, refuseDuplicates)
                 // Correctly rounded like Double.parseDouble, in a fraction of the time: telemetry is
                 // mostly numbers (JDK FloatingDecimal was ~8 % of the hub's ingest CPU).
                 .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
@@ -57,7 +64,7 @@ public final class MessageCodec {
      */
     public Message decode(String text) {
         if (text != null) {
-            try (JsonParser p = factory.createParser(text)) {
+            try (JsonParser p = streamFactory.createParser(text)) {
                 Message m = StreamingDecoder.decode(p);
                 if (m != null) {
                     return m;
@@ -77,7 +84,7 @@ public final class MessageCodec {
     public Message decode(byte[] utf8, int offset, int length) {
         if (length >= 2 && utf8[offset] == '{' && utf8[offset + 1] != 0 && Ascii.isAscii(utf8, offset, length)) {
             // Starting with '{' then a non-zero byte, Jackson's encoding detection settles on UTF-8.
-            try (JsonParser p = factory.createParser(utf8, offset, length)) {
+            try (JsonParser p = streamFactory.createParser(utf8, offset, length)) {
                 Message m = StreamingDecoder.decode(p);
                 if (m != null) {
                     return m;
