@@ -73,4 +73,10 @@ public class CodecBenchmark {
     public String encode() {
         return codec.encode(messages.next());
     }
+
+    /** As UTF-8 bytes, as the simulator sends telemetry. */
+    @Benchmark
+    public byte[] encodeUtf8() {
+        return codec.encodeUtf8(messages.next());
+    }
 }

@@ -154,6 +154,18 @@ public final class JsonTrees {
         }
     }
 
+    /** The compact JSON text that {@code writing} writes, as UTF-8 bytes (no String in between). */
+    public static byte[] writeUtf8(Writing writing) {
+        try (com.fasterxml.jackson.core.util.ByteArrayBuilder out = new com.fasterxml.jackson.core.util.ByteArrayBuilder(512)) {
+            try (JsonGenerator g = DEFAULT.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+                writing.writeTo(g);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Writes {@code node} to {@code g}; a missing node writes nothing. */
     public static void write(JsonNode node, JsonGenerator g) throws IOException {
         switch (node.getNodeType()) {

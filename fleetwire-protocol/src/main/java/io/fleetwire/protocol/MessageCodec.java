@@ -289,6 +289,15 @@ public final class MessageCodec {
         };
     }
 
+    /** {@link #encode}'s text as UTF-8 bytes, written as bytes (what a socket sends, without a String). */
+    public byte[] encodeUtf8(Message message) {
+        return switch (message) {
+            case Message.Telemetry m -> JsonTrees.writeUtf8(g -> SampleWriter.telemetry(g, m));
+            case Message.LegacyData m -> JsonTrees.writeUtf8(g -> SampleWriter.legacy(g, m));
+            default -> JsonTrees.writeUtf8(g -> JsonTrees.write(tree(message), g));
+        };
+    }
+
     private static ObjectNode tree(Message message) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("type", message.type());

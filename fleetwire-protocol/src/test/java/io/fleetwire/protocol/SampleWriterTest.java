@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link SampleWriter} writes telemetry and data frames as the tree encoding did (the oracle below is the
- * tree writer it replaced): byte for byte the same text, and the codec reads back the same message.
+ * tree writer it replaced): byte for byte the same text, and the codec reads back the same message;
+ * {@link MessageCodec#encodeUtf8} gives that text's UTF-8 bytes, for every kind of message.
  */
 class SampleWriterTest {
 
@@ -37,6 +38,10 @@ class SampleWriterTest {
             String text = codec.encode(m);
             assertThat(text).isEqualTo(JsonTrees.write(treeOf(m)));
             assertThat(codec.decode(text)).isEqualTo(m);
+            assertThat(codec.encodeUtf8(m)).isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        for (Message m : TestMessages.oneOfEveryKind()) {
+            assertThat(codec.encodeUtf8(m)).isEqualTo(codec.encode(m).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         Message.Sample full = TestMessages.fullSample(TestMessages.T0);
         assertThat(codec.sampleText(full)).isEqualTo(JsonTrees.write(sampleTree(full, "ts")));
