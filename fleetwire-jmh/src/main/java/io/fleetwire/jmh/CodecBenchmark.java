@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,7 @@ public class CodecBenchmark {
     private final MessageCodec codec = new MessageCodec();
     private Inputs.Ring<Message> messages;
     private Inputs.Ring<String> texts;
+    private Inputs.Ring<byte[]> utf8;
 
     @Setup
     public void setUp() {
@@ -52,6 +54,7 @@ public class CodecBenchmark {
         };
         messages = new Inputs.Ring<>(list);
         texts = new Inputs.Ring<>(list.stream().map(codec::encode).toList());
+        utf8 = new Inputs.Ring<>(list.stream().map(m -> codec.encode(m).getBytes(StandardCharsets.UTF_8)).toList());
     }
 
     @Benchmark
@@ -59,8 +62,21 @@ public class CodecBenchmark {
         return codec.decode(texts.next());
     }
 
+    /** From the frame's UTF-8 bytes, as the hub's device sockets decode. */
+    @Benchmark
+    public Message decodeUtf8() {
+        byte[] bytes = utf8.next();
+        return codec.decode(bytes, 0, bytes.length);
+    }
+
     @Benchmark
     public String encode() {
         return codec.encode(messages.next());
+    }
+
+    /** As UTF-8 bytes, as the simulator sends telemetry. */
+    @Benchmark
+    public byte[] encodeUtf8() {
+        return codec.encodeUtf8(messages.next());
     }
 }

@@ -63,20 +63,30 @@ public final class JsonTrees {
 
     /** The value starting at {@code p}'s current token; leaves {@code p} on the value's last token. */
     public static JsonNode read(JsonParser p) throws IOException {
+        return read(p, false);
+    }
+
+    /**
+     * As {@link #read(JsonParser)}; with {@code refuseDuplicates}, a field repeated in an object fails as
+     * {@code StreamReadFeature.STRICT_DUPLICATE_DETECTION} would, for a parser made without it.
+     */
+    public static JsonNode read(JsonParser p, boolean refuseDuplicates) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
             case START_OBJECT -> {
                 ObjectNode o = NODES.objectNode();
                 for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                     p.nextToken();
-                    o.set(name, read(p));
+                    if (o.replace(name, read(p, refuseDuplicates)) != null && refuseDuplicates) {
+                        throw new com.fasterxml.jackson.core.JsonParseException(p, "Duplicate field '" + name + "'");
+                    }
                 }
                 return o;
             }
             case START_ARRAY -> {
                 ArrayNode a = NODES.arrayNode();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    a.add(read(p));
+                    a.add(read(p, refuseDuplicates));
                 }
                 return a;
             }
@@ -106,13 +116,51 @@ public final class JsonTrees {
         }
     }
 
+    /**
+     * The {@code double} of the number token at {@code p}, exactly as {@link #read} would give it via
+     * {@link JsonNode#doubleValue()} (an int, long or BigInteger read first, then widened).
+     */
+    public static double doubleValue(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            return p.getDoubleValue();
+        }
+        return switch (p.getNumberType()) {
+            case INT -> p.getIntValue();
+            case LONG -> p.getLongValue();
+            default -> p.getBigIntegerValue().doubleValue();
+        };
+    }
+
+    /** Writes JSON to a generator. */
+    @FunctionalInterface
+    public interface Writing {
+        void writeTo(JsonGenerator g) throws IOException;
+    }
+
     /** The compact JSON text of {@code node}, as {@code node.toString()} writes it. */
     public static String write(JsonNode node) {
+        return write(g -> write(node, g));
+    }
+
+    /** The compact JSON text that {@code writing} writes. */
+    public static String write(Writing writing) {
         try (SegmentedStringWriter out = new SegmentedStringWriter(new BufferRecycler())) {
             try (JsonGenerator g = DEFAULT.createGenerator(out)) {
-                write(node, g);
+                writing.writeTo(g);
             }
             return out.getAndClear();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The compact JSON text that {@code writing} writes, as UTF-8 bytes (no String in between). */
+    public static byte[] writeUtf8(Writing writing) {
+        try (com.fasterxml.jackson.core.util.ByteArrayBuilder out = new com.fasterxml.jackson.core.util.ByteArrayBuilder(512)) {
+            try (JsonGenerator g = DEFAULT.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+                writing.writeTo(g);
+            }
+            return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -36,23 +36,68 @@ public final class MessageCodec {
     static final long MAX_EPOCH_MILLI = Instant.parse("2200-01-01T00:00:00Z").toEpochMilli();
 
     private final JsonFactory factory;
+    /** The same limits without the parser's duplicate detection (a set per object): the streaming decoder does its own. */
+    private final JsonFactory streamFactory;
 
     public MessageCodec() {
-        this.factory = JsonFactory.builder()
+        this.factory = factory(true);
+        this.streamFactory = factory(false);
+    }
+
+    private static JsonFactory factory(boolean refuseDuplicates) {
+        return JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(32)
                         .maxNumberLength(64)
                         .maxStringLength(1 << 20)
                         .build())
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .configure(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION, refuseDuplicates)
                 // Correctly rounded like Double.parseDouble, in a fraction of the time: telemetry is
                 // mostly numbers (JDK FloatingDecimal was ~8 % of the hub's ingest CPU).
                 .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .build();
     }
 
-    /** Decodes one text frame. */
+    /**
+     * Decodes one text frame. {@code telemetry} and {@code data} are read by a streaming decoder without
+     * a tree; every other frame, and every frame it does not accept, the tree way (same verdicts).
+     */
     public Message decode(String text) {
+        if (text != null) {
+            try (JsonParser p = streamFactory.createParser(text)) {
+                Message m = StreamingDecoder.decode(p);
+                if (m != null) {
+                    return m;
+                }
+            } catch (IOException e) {
+                // closing a parser over a String does no I/O; the tree path below gives the verdict
+            }
+        }
+        return decodeTree(text);
+    }
+
+    /**
+     * Decodes one text frame given as its UTF-8 bytes, as {@link #decode(String)} decodes the text they
+     * hold (invalid UTF-8 as {@code new String(bytes, UTF_8)} replaces it). Pure ASCII, as telemetry is,
+     * is parsed from the bytes without making a String.
+     */
+    public Message decode(byte[] utf8, int offset, int length) {
+        if (length >= 2 && utf8[offset] == '{' && utf8[offset + 1] != 0 && Ascii.isAscii(utf8, offset, length)) {
+            // Starting with '{' then a non-zero byte, Jackson's encoding detection settles on UTF-8.
+            try (JsonParser p = streamFactory.createParser(utf8, offset, length)) {
+                Message m = StreamingDecoder.decode(p);
+                if (m != null) {
+                    return m;
+                }
+            } catch (IOException e) {
+                // as above
+            }
+        }
+        return decodeTree(new String(utf8, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The tree path alone: every frame read into a tree first (package-private for the differential test). */
+    Message decodeTree(String text) {
         JsonNode root;
         try (JsonParser p = factory.createParser(text)) {
             root = JsonTrees.readAll(p);
@@ -235,8 +280,25 @@ public final class MessageCodec {
                 .put("queueBudgetBytes", s.queueBudgetBytes());
     }
 
-    /** Encodes a message as one JSON text frame. */
+    /** Encodes a message as one JSON text frame; telemetry and data are written without a tree. */
     public String encode(Message message) {
+        return switch (message) {
+            case Message.Telemetry m -> JsonTrees.write(g -> SampleWriter.telemetry(g, m));
+            case Message.LegacyData m -> JsonTrees.write(g -> SampleWriter.legacy(g, m));
+            default -> JsonTrees.write(tree(message));
+        };
+    }
+
+    /** {@link #encode}'s text as UTF-8 bytes, written as bytes (what a socket sends, without a String). */
+    public byte[] encodeUtf8(Message message) {
+        return switch (message) {
+            case Message.Telemetry m -> JsonTrees.writeUtf8(g -> SampleWriter.telemetry(g, m));
+            case Message.LegacyData m -> JsonTrees.writeUtf8(g -> SampleWriter.legacy(g, m));
+            default -> JsonTrees.writeUtf8(g -> JsonTrees.write(tree(message), g));
+        };
+    }
+
+    private static ObjectNode tree(Message message) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("type", message.type());
         switch (message) {
@@ -268,20 +330,8 @@ public final class MessageCodec {
                     root.put("ts", m.ts());
                 }
             }
-            case Message.Telemetry m -> {
-                root.put("seq", m.seq());
-                var samples = root.putArray("samples");
-                for (Message.Sample s : m.samples()) {
-                    writeSample(samples.addObject(), s, "ts");
-                }
-            }
-            case Message.LegacyData m -> {
-                ObjectNode data = root.putObject("data");
-                if (m.agentId() != null) {
-                    data.put("agentId", m.agentId());
-                }
-                writeSample(data, m.sample(), "timestamp");
-            }
+            case Message.Telemetry m -> throw new IllegalStateException("written by SampleWriter");
+            case Message.LegacyData m -> throw new IllegalStateException("written by SampleWriter");
             case Message.Ack m -> root.put("seq", m.seq());
             case Message.Command m -> {
                 root.put("id", m.id().toString());
@@ -324,58 +374,12 @@ public final class MessageCodec {
                 }
             }
         }
-        return JsonTrees.write(root);
+        return root;
     }
 
-    /** A sample as the JSON object it travels as inside a telemetry message. */
-    public ObjectNode sampleJson(Message.Sample sample) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        writeSample(out, sample, "ts");
-        return out;
-    }
-
-    private static void writeSample(ObjectNode out, Message.Sample s, String tsField) {
-        out.put(tsField, s.ts().toEpochMilli());
-        if (!s.metrics().isEmpty()) {
-            ObjectNode metrics = out.putObject("metrics");
-            new java.util.TreeMap<>(s.metrics()).forEach(metrics::put);
-        }
-        if (!s.sensors().isEmpty()) {
-            var arr = out.putArray("sensors");
-            for (Message.Sensor sensor : s.sensors()) {
-                ObjectNode o = arr.addObject().put("id", sensor.id());
-                putIfPresent(o, "type", sensor.type());
-                putIfPresent(o, "name", sensor.name());
-                putIfPresent(o, "temperature", sensor.temperature());
-                putIfPresent(o, "maxTemp", sensor.maxTemp());
-                putIfPresent(o, "critTemp", sensor.critTemp());
-            }
-        }
-        if (!s.fans().isEmpty()) {
-            var arr = out.putArray("fans");
-            for (Message.Fan fan : s.fans()) {
-                ObjectNode o = arr.addObject().put("id", fan.id());
-                putIfPresent(o, "name", fan.name());
-                putIfPresent(o, "speed", fan.speed());
-                putIfPresent(o, "rpm", fan.rpm());
-                putIfPresent(o, "targetSpeed", fan.targetSpeed());
-                putIfPresent(o, "status", fan.status());
-            }
-        }
-        if (!s.systemHealth().isEmpty()) {
-            ObjectNode health = out.putObject("systemHealth");
-            new java.util.TreeMap<>(s.systemHealth()).forEach(health::put);
-        }
-        s.details().properties().forEach(e -> out.set(e.getKey(), e.getValue()));
-    }
-
-    private static void putIfPresent(ObjectNode o, String field, Object value) {
-        switch (value) {
-            case null -> { }
-            case String v -> o.put(field, v);
-            case Double v -> o.put(field, v);
-            default -> throw new IllegalStateException("unexpected value " + value);
-        }
+    /** A sample as the JSON text it travels as inside a telemetry message. */
+    public String sampleText(Message.Sample sample) {
+        return JsonTrees.write(g -> SampleWriter.sample(g, sample, "ts", null));
     }
 
     private static String firstLine(Exception e) {

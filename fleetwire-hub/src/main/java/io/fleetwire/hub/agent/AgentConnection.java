@@ -130,13 +130,13 @@ final class AgentConnection implements Session, DeviceChannel.Listener {
     }
 
     @Override
-    public void onText(String text) {
+    public void onText(byte[] utf8) {
         if (!admit()) {
             return;
         }
         Message message;
         try {
-            message = hub.codec().decode(text);
+            message = hub.codec().decode(utf8, 0, utf8.length);
         } catch (ProtocolException e) {
             refuse(e.toErrorFrame());
             return;

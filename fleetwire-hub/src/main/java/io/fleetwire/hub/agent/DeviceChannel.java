@@ -25,7 +25,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.http.WebSocketInternal;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -50,7 +49,8 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
 
     /** What the connection hears from its socket, on the socket's context. */
     interface Listener {
-        void onText(String message);
+        /** A whole text message, as the UTF-8 bytes that arrived (not checked here; the codec reads them). */
+        void onText(byte[] utf8);
 
         /** A whole binary message arrived (its bytes are not kept: protocol v1 has none). */
         void onBinary();
@@ -213,10 +213,8 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
 
     private void read(WebSocketFrame frame) {
         switch (frame) {
-            case TextWebSocketFrame t when t.isFinalFragment() && textMessage == null -> {
-                String text = t.text();
-                emit(text, listener::onText);
-            }
+            case TextWebSocketFrame t when t.isFinalFragment() && textMessage == null ->
+                    emit(ByteBufUtil.getBytes(t.content()), listener::onText);
             case TextWebSocketFrame t -> appendText(t);
             case BinaryWebSocketFrame b -> appendBinary(b);
             case ContinuationWebSocketFrame c when textMessage != null -> appendText(c);
@@ -242,10 +240,10 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
         }
         textMessage.addComponent(true, fragment.content().retain());
         if (fragment.isFinalFragment()) {
-            String text = textMessage.toString(StandardCharsets.UTF_8);
+            byte[] utf8 = ByteBufUtil.getBytes(textMessage);
             textMessage.release();
             textMessage = null;
-            emit(text, listener::onText);
+            emit(utf8, listener::onText);
         }
     }
 

@@ -31,8 +31,8 @@ final class TelemetryRepository {
 
     /**
      * Inserts rows (already sorted, so concurrent batches lock in one order) and latest states. All
-     * rows go in one statement: columns as arrays, unnested by PostgreSQL; values travel as array
-     * literals and are cast to float8[].
+     * rows go in one statement: columns as arrays, unnested by PostgreSQL. The values of all rows travel
+     * as one float8[] (binary, no text to format or parse) and each row takes its slice {@code [from:to]}.
      */
     Future<Void> write(SqlClient tx, List<TelemetryRow> rows, List<Integer> setIds, List<Latest> latest) {
         int n = rows.size();
@@ -41,8 +41,14 @@ final class TelemetryRepository {
         Long[] seqs = new Long[n];
         Short[] idxs = new Short[n];
         Integer[] sets = new Integer[n];
-        String[] values = new String[n];
-        StringBuilder b = new StringBuilder(256);
+        Integer[] from = new Integer[n];
+        Integer[] to = new Integer[n];
+        int total = 0;
+        for (TelemetryRow r : rows) {
+            total += r.values().length;
+        }
+        Double[] values = new Double[total];
+        int k = 0;
         for (int i = 0; i < n; i++) {
             TelemetryRow r = rows.get(i);
             devices[i] = r.device().value();
@@ -50,24 +56,19 @@ final class TelemetryRepository {
             seqs[i] = r.seq();
             idxs[i] = r.idx();
             sets[i] = setIds.get(i);
-            b.setLength(0);
-            b.append('{');
-            double[] v = r.values();
-            for (int j = 0; j < v.length; j++) {
-                if (j > 0) {
-                    b.append(',');
-                }
-                b.append(v[j]);
+            from[i] = k + 1;
+            for (double v : r.values()) {
+                values[k++] = v;
             }
-            values[i] = b.append('}').toString();
+            to[i] = k;
         }
         Future<Void> inserted = n == 0 ? Future.succeededFuture() : tx.preparedQuery("""
                         INSERT INTO telemetry (device_id, ts, seq, idx, set_id, vals)
-                        SELECT d, t, s, i, k, v::float8[]
-                        FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[], $4::int2[], $5::int4[], $6::text[])
-                             AS u(d, t, s, i, k, v)
+                        SELECT d, t, s, i, k, ($6::float8[])[a:b]
+                        FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[], $4::int2[], $5::int4[], $7::int4[], $8::int4[])
+                             AS u(d, t, s, i, k, a, b)
                         ON CONFLICT DO NOTHING""")
-                .execute(Tuple.of(devices, times, seqs, idxs, sets, values)).mapEmpty();
+                .execute(Tuple.of(devices, times, seqs, idxs, sets, values).addValue(from).addValue(to)).mapEmpty();
         if (latest.isEmpty()) {
             return inserted;
         }

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * Telemetry in and out: {@link #ingest} turns a device's samples into rows and completes once they
@@ -92,19 +91,14 @@ public final class TelemetryService {
                 return Future.failedFuture(new TelemetryRejected(ErrorCode.INVALID_MESSAGE, "sample ts " + s.ts()
                         + " is outside the stored window (" + partitions.horizon() + " to " + partitions.newestAccepted() + ")"));
             }
-            TreeMap<String, Double> flat = MetricFlattener.flatten(s);
-            double[] values = new double[flat.size()];
-            int j = 0;
-            for (double v : flat.values()) {
-                values[j++] = v;
-            }
-            rows.add(new TelemetryRow(device, s.ts(), seq, (short) i, List.copyOf(flat.keySet()), values));
+            MetricFlattener.Flat flat = MetricFlattener.flat(s);
+            rows.add(new TelemetryRow(device, s.ts(), seq, (short) i, flat.names(), flat.values()));
             if (newest == null || !s.ts().isBefore(newest.ts())) {
                 newest = s;
             }
         }
         TelemetryRepository.Latest latest = keepState
-                ? new TelemetryRepository.Latest(device, newest.ts(), seq, codec.sampleJson(newest).toString())
+                ? new TelemetryRepository.Latest(device, newest.ts(), seq, codec.sampleText(newest))
                 : null;
         Promise<Void> committed = Promise.promise();
         if (!writer.submit(new TelemetryWriter.Pending(rows, latest, committed))) {

@@ -52,7 +52,8 @@ public final class TelemetryWriter {
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private int inFlight;
+    /** Written on the writer's context only; read by {@link #submit} from any thread. */
+    private volatile int inFlight;
     private Promise<Void> drained;
 
     TelemetryWriter(Vertx vertx, Pool pool, TelemetryRepository repository, MetricSetRegistry metricSets,
@@ -79,7 +80,10 @@ public final class TelemetryWriter {
             return false;
         }
         queue.add(pending);
-        if (scheduled.compareAndSet(false, true)) {
+        // With every transaction in flight there is nothing to start: the next completion pumps (it
+        // lowers inFlight before it polls the queue, so a message added before this read is not missed).
+        // Waking the writer's loop per message was 6.5 % of the hub's profile at the ingest ceiling.
+        if (inFlight < MAX_IN_FLIGHT && scheduled.compareAndSet(false, true)) {
             context.runOnContext(v -> {
                 scheduled.set(false);
                 pump();

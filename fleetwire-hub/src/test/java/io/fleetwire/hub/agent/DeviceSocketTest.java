@@ -35,10 +35,18 @@ class DeviceSocketTest {
 
             socket.send(Telemetry.message(1, now - 1000, 12.5));
             socket.send(Telemetry.message(2, now, 17.5));
-            socket.awaitAck(1);
-            socket.awaitAck(2);
+            // Two messages may commit in two transactions, so their acks may come in either order
+            // (docs/protocol.md): awaitAck(1) would drop an ack 2 that came first.
+            java.util.Set<Long> acked = new java.util.HashSet<>();
+            while (acked.size() < 2) {
+                acked.add(socket.await(m -> "ack".equals(m.path("type").asText()), Duration.ofSeconds(15)).path("seq").asLong());
+            }
+            assertThat(acked).containsExactlyInAnyOrder(1L, 2L);
         }
         ApiClient api = HUB.hub().api();
+        // Once the socket is gone, lastSeen is the stored one, written by the presence writer shortly after.
+        Await.until("lastSeen stored", Duration.ofSeconds(10), () ->
+                api.get("/api/v1/devices/" + device.id()).body().path("lastSeen").isTextual());
         JsonNode got = api.get("/api/v1/devices/" + device.id()).body();
         assertThat(got.path("latest").path("ts").asText()).isEqualTo(java.time.Instant.ofEpochMilli(now).toString());
         assertThat(got.path("latest").path("seq").asLong()).isEqualTo(2);
@@ -55,6 +63,29 @@ class DeviceSocketTest {
         assertThat(series.path("points")).hasSize(2);
         assertThat(series.path("points").get(0).path("value").asDouble()).isEqualTo(12.5);
         assertThat(series.path("points").get(1).path("value").asDouble()).isEqualTo(17.5);
+    }
+
+    @Test
+    void telemetry_withSamplesOfDifferentSizes_storesEveryValueExactly() {
+        TestHub.DeviceHandle device = HUB.hub().createDevice("exact-values");
+        long now = System.currentTimeMillis();
+        try (AgentSocket socket = AgentSocket.connect(HUB.hub().wsUrl(), device.token())) {
+            socket.awaitType("welcome");
+            socket.send("{\"type\":\"telemetry\",\"seq\":1,\"samples\":["
+                    + "{\"ts\":" + (now - 3000) + ",\"metrics\":{\"a\":-0.0,\"b\":1e-300,\"c\":1.7976931348623157e308}},"
+                    + "{\"ts\":" + (now - 2000) + "},"
+                    + "{\"ts\":" + (now - 1000) + ",\"metrics\":{\"x\":0.1,\"y\":123456789.123456789,\"z\":-4.9e-324}}]}");
+            socket.awaitAck(1);
+        }
+        JsonNode samples = HUB.hub().api().get("/api/v1/devices/" + device.id() + "/telemetry").body().path("samples");
+        assertThat(samples).hasSize(3);
+        assertThat(samples.get(0).path("metrics").path("a").doubleValue()).isEqualTo(-0.0);
+        assertThat(samples.get(0).path("metrics").path("b").doubleValue()).isEqualTo(1e-300);
+        assertThat(samples.get(0).path("metrics").path("c").doubleValue()).isEqualTo(Double.MAX_VALUE);
+        assertThat(samples.get(1).path("metrics").size()).isZero();
+        assertThat(samples.get(2).path("metrics").path("x").doubleValue()).isEqualTo(0.1);
+        assertThat(samples.get(2).path("metrics").path("y").doubleValue()).isEqualTo(123456789.123456789);
+        assertThat(samples.get(2).path("metrics").path("z").doubleValue()).isEqualTo(-Double.MIN_VALUE);
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -52,16 +53,17 @@ public final class DeviceSession {
     static final class Outgoing {
         final long seq;
         final Kind kind;
-        final String text;
+        /** The frame's text as UTF-8, encoded once, sent again as it is. */
+        final byte[] utf8;
         final String commandId;
         boolean everSent;
         int sentOn = -1;
         long sentAtNanos;
 
-        Outgoing(long seq, Kind kind, String text, String commandId) {
+        Outgoing(long seq, Kind kind, byte[] utf8, String commandId) {
             this.seq = seq;
             this.kind = kind;
-            this.text = text;
+            this.utf8 = utf8;
             this.commandId = commandId;
         }
     }
@@ -74,6 +76,7 @@ public final class DeviceSession {
     private final DeviceCommands commands;
     private final SplittableRandom jitter;
     private final LinkedHashMap<Long, Outgoing> unacked = new LinkedHashMap<>();
+    private int telemetryInFlight;
 
     private Channel channel;
     private int connection;
@@ -328,7 +331,7 @@ public final class DeviceSession {
     }
 
     private void onAck(long ackSeq) {
-        Outgoing o = unacked.remove(ackSeq);
+        Outgoing o = removeUnacked(ackSeq);
         long now = System.nanoTime();
         lastAckNanos = now;
         retryMillis = RETRY_MIN_MILLIS;
@@ -362,7 +365,7 @@ public final class DeviceSession {
         fleet.warn("Device {}: the hub refused {} seq {}: {} {}", device.name(), e.refType(), e.refSeq(),
                 e.code().wireName(), e.message());
         if (o != null) {
-            unacked.remove(o.seq);
+            removeUnacked(o.seq);
             counters.outstanding.decrement();
             if (o.kind == Kind.TELEMETRY) {
                 counters.telemetryRejected.increment();
@@ -405,18 +408,22 @@ public final class DeviceSession {
             Message.Telemetry t = new Message.Telemetry(s, List.of(machine.next(Instant.now())));
             counters.telemetrySent.increment();
             counters.telemetryUnacked.increment();
-            enqueue(new Outgoing(s, Kind.TELEMETRY, fleet.codec.encode(t), null));
+            enqueue(new Outgoing(s, Kind.TELEMETRY, fleet.codec.encodeUtf8(t), null));
         }
     }
 
+    /** Telemetry messages in {@link #unacked}; counted as they come and go (every tick asks, 100 times a second a device). */
     private int inFlightTelemetry() {
-        int n = 0;
-        for (Outgoing o : unacked.values()) {
-            if (o.kind == Kind.TELEMETRY) {
-                n++;
-            }
+        return telemetryInFlight;
+    }
+
+    /** Removes a message from {@link #unacked}, keeping the telemetry count. */
+    private Outgoing removeUnacked(long seq) {
+        Outgoing o = unacked.remove(seq);
+        if (o != null && o.kind == Kind.TELEMETRY) {
+            telemetryInFlight--;
         }
-        return n;
+        return o;
     }
 
     private void resendStale(long now) {
@@ -440,12 +447,15 @@ public final class DeviceSession {
     /** Sends a seq'd message for a command ({@code command_ack} or {@code command_result}); kept until acked. */
     long sendCommandMessage(Kind kind, String commandId, java.util.function.LongFunction<Message> message) {
         long s = ++seq;
-        enqueue(new Outgoing(s, kind, fleet.codec.encode(message.apply(s)), commandId));
+        enqueue(new Outgoing(s, kind, fleet.codec.encodeUtf8(message.apply(s)), commandId));
         return s;
     }
 
     private void enqueue(Outgoing o) {
         unacked.put(o.seq, o);
+        if (o.kind == Kind.TELEMETRY) {
+            telemetryInFlight++;
+        }
         counters.outstanding.increment();
         if (unacked.size() > fleet.options.maxUnacked()) {
             dropOldestTelemetry();
@@ -461,6 +471,7 @@ public final class DeviceSession {
             Outgoing o = it.next();
             if (o.kind == Kind.TELEMETRY) {
                 it.remove();
+                telemetryInFlight--;
                 counters.outstanding.decrement();
                 counters.telemetryUnacked.decrement();
                 counters.telemetryDropped.increment();
@@ -476,7 +487,9 @@ public final class DeviceSession {
         o.everSent = true;
         o.sentOn = connection;
         o.sentAtNanos = System.nanoTime();
-        send(o.text);
+        if (channel != null && open) {
+            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(o.utf8)), channel.voidPromise());
+        }
     }
 
     private void send(String text) {
