@@ -22,8 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -86,9 +88,13 @@ final class BenchRun {
                 fleets.awaitAllAcked(Duration.ofSeconds(60));
                 double heap = (hub.liveHeapBytes() - heapIdle) / (double) step;
                 double rss = (hub.rssBytes() - rssIdle) / (double) step;
-                Timed t = timeCommands(fleets, base, "idle, " + step + " devices", STEP_COMMANDS);
-                problems.addAll(t.problems());
-                report.step(step, step - before, fleets.processes(), stepSeconds, heap, rss, t.toDevice());
+                Timed idle = timeCommands(fleets, base, "idle, " + step + " devices", STEP_COMMANDS);
+                problems.addAll(idle.problems());
+                Timed loaded = underTelemetry(fleets, () -> timeCommands(fleets, base,
+                        "under telemetry load, " + step + " devices", STEP_COMMANDS));
+                problems.addAll(loaded.problems());
+                report.step(new Report.Step(step, step - before, fleets.processes(), stepSeconds, heap, rss,
+                        idle.toDevice(), idle.toStored(), loaded.toDevice(), loaded.toStored()));
             }
             report.connections(options.devices(), fleets.processes(), (System.nanoTime() - t0) / 1e9, heapIdle);
 
@@ -98,10 +104,7 @@ final class BenchRun {
             say("" + options.commands() + " commands, one at a time, idle");
             problems.addAll(commands(fleets, base, "idle"));
             say("" + options.commands() + " commands, one at a time, under telemetry");
-            fleets.resumeTelemetry();
-            problems.addAll(commands(fleets, base, "under telemetry load"));
-            fleets.pauseTelemetry();
-            fleets.awaitAllAcked(Duration.ofSeconds(60));
+            problems.addAll(underTelemetry(fleets, () -> commands(fleets, base, "under telemetry load")));
 
             say("reconnect storm");
             problems.addAll(storm(fleets));
@@ -111,6 +114,18 @@ final class BenchRun {
         long[] db1 = telemetryTable();
         report.database(db1[0] - db0[0], db1[1] - db0[1], options.intervalSeconds());
         return problems;
+    }
+
+    /** A measurement taken while every device sends telemetry at the run's interval (after one interval to spread out). */
+    private <T> T underTelemetry(Fleets fleets, Callable<T> measurement) throws Exception {
+        fleets.resumeTelemetry();
+        try {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(options.intervalSeconds()));
+            return measurement.call();
+        } finally {
+            fleets.pauseTelemetry();
+            fleets.awaitAllAcked(Duration.ofSeconds(60));
+        }
     }
 
     private List<String> telemetry(Fleets fleets) throws Exception {

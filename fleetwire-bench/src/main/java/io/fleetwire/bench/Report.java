@@ -16,9 +16,12 @@ import java.util.Locale;
  */
 final class Report {
 
-    /** One connection step: the hub's memory per device with {@code devices} held. */
+    /**
+     * One connection step: the hub's memory per device with {@code devices} held, and commands timed there
+     * idle and under telemetry load (REST accepted → device receives, → result stored).
+     */
     record Step(int devices, int added, int processes, double seconds, double heapPerDevice, double rssPerDevice,
-                Histogram command) {
+                Histogram idleToDevice, Histogram idleToStored, Histogram loadedToDevice, Histogram loadedToStored) {
     }
 
     private final String command;
@@ -43,23 +46,32 @@ final class Report {
         this.command = command;
     }
 
-    void step(int devices, int added, int processes, double seconds, double heapPerDevice, double rssPerDevice,
-              Histogram command) {
-        steps.add(new Step(devices, added, processes, seconds, heapPerDevice, rssPerDevice, command));
+    void step(Step step) {
+        steps.add(step);
     }
 
     void connections(int devices, int processes, double seconds, long heapIdle) {
         this.devices = devices;
         this.connectSeconds = seconds;
         Step top = steps.getLast();
-        connections.add("| Devices held | Simulator processes | Connect (this step) | Hub heap per device | Hub RSS per device "
-                + "| Command REST → device, idle, p50 / p99 / p99.9 |");
+        connections.add("| Devices held | Simulator processes | Connect (this step) | Hub heap per device | Hub RSS per device |");
+        connections.add("|---|---|---|---|---|");
+        for (Step s : steps) {
+            connections.add(String.format(Locale.ROOT, "| %,d | %d | %,d in %.1f s (%.0f/s) | %s | %s |",
+                    s.devices(), s.processes(), s.added(), s.seconds(), s.added() / s.seconds(), kb(s.heapPerDevice()),
+                    kb(s.rssPerDevice())));
+        }
+        connections.add("");
+        connections.add("Commands at each step, one at a time to random devices, idle and while every device sends telemetry "
+                + "at the run's interval (p50 / p99 / p99.9):");
+        connections.add("");
+        connections.add("| Devices held | REST accepted → device, idle | → device, under telemetry load "
+                + "| → result stored, idle | → result stored, under telemetry load | Commands |");
         connections.add("|---|---|---|---|---|---|");
         for (Step s : steps) {
-            connections.add(String.format(Locale.ROOT, "| %,d | %d | %,d in %.1f s (%.0f/s) | %s | %s | %s / %s / %s (%,d) |",
-                    s.devices(), s.processes(), s.added(), s.seconds(), s.added() / s.seconds(), kb(s.heapPerDevice()),
-                    kb(s.rssPerDevice()), ms(s.command().getValueAtPercentile(50)), ms(s.command().getValueAtPercentile(99)),
-                    ms(s.command().getValueAtPercentile(99.9)), s.command().getTotalCount()));
+            connections.add(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %,d + %,d |", s.devices(),
+                    percentiles(s.idleToDevice()), percentiles(s.loadedToDevice()), percentiles(s.idleToStored()),
+                    percentiles(s.loadedToStored()), s.idleToDevice().getTotalCount(), s.loadedToDevice().getTotalCount()));
         }
         connections.add("");
         connections.add(String.format(Locale.ROOT, "Heap is the live heap after a full GC (`jcmd GC.class_histogram`), held − "
@@ -68,6 +80,23 @@ final class Report {
                 (heapIdle + top.heapPerDevice() * 100_000) / 1e6));
         summary("Hub heap per connected device (at " + String.format(Locale.ROOT, "%,d", devices) + ")",
                 kb(top.heapPerDevice()), "< 10 KB", top.heapPerDevice() < 10 * 1024);
+        steps.stream().filter(s -> s.devices() == TARGET_DEVICES).findFirst().ifPresent(s -> {
+            commandTarget("idle", s.devices(), s.idleToDevice());
+            commandTarget("under telemetry load", s.devices(), s.loadedToDevice());
+        });
+    }
+
+    /** The command latency target (p99 < 10 ms) is stated at this many devices. */
+    private static final int TARGET_DEVICES = 10_000;
+
+    private void commandTarget(String condition, int atDevices, Histogram toDevice) {
+        long p99 = toDevice.getValueAtPercentile(99);
+        summary(String.format(Locale.ROOT, "Command REST → device p99, %s, at %,d devices (%,d commands)", condition, atDevices,
+                toDevice.getTotalCount()), ms(p99), "< 10 ms", p99 < 10_000_000L);
+    }
+
+    private static String percentiles(Histogram h) {
+        return ms(h.getValueAtPercentile(50)) + " / " + ms(h.getValueAtPercentile(99)) + " / " + ms(h.getValueAtPercentile(99.9));
     }
 
     void telemetry(FleetStats total, FleetStats flowing, long stored, int intervalSeconds) {
@@ -118,9 +147,7 @@ final class Report {
         latency.add(String.format(Locale.ROOT, "| REST accepted → result stored, %s | %s | %s | %s | %s |", condition,
                 ms(toStored.getValueAtPercentile(50)), ms(toStored.getValueAtPercentile(99)),
                 ms(toStored.getValueAtPercentile(99.9)), ms(toStored.getMaxValue())));
-        long p99 = toDevice.getValueAtPercentile(99);
-        summary(String.format(Locale.ROOT, "Command REST → device p99, %s (at %,d devices; the target is at 10,000)",
-                condition, devices), ms(p99), "< 10 ms", p99 < 10_000_000L);
+        commandTarget(condition, devices, toDevice);
     }
 
     void storm(int devices, double reconnectSeconds, double caughtUpSeconds, double cpuSeconds, double peakCpuPercent,
