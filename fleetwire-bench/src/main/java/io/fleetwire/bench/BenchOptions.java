@@ -132,9 +132,10 @@ public record BenchOptions(boolean quick, int devices, List<Integer> steps, Dura
 
                 Starts its own hub (embedded PostgreSQL, or --db-url) as a child process, simulates the devices
                 (this process and, past --per-process devices, simulator worker processes) and measures:
-                connections held at each step (hub heap and RSS per device, connect rate), telemetry with every
-                message accounted for (sent = acked = rows stored), command latency (REST accepted → device,
-                → result stored) idle and under telemetry load, bandwidth per device, a reconnect storm, the
+                connections held at each step (hub heap and RSS per device, connect rate, 200 commands idle and
+                200 under telemetry), telemetry with every message accounted for (sent = acked = rows stored),
+                command latency (REST accepted → device, → result stored) idle and under telemetry load with all
+                devices connected, bandwidth per device, a reconnect storm, the
                 highest committed telemetry rate (closed loop), database size per device per day, and the same
                 load through Mosquitto. Exits 1 when a message is not accounted for.
 
