@@ -1,6 +1,7 @@
 package io.fleetwire.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -63,17 +64,8 @@ public final class MessageCodec {
      * a tree; every other frame, and every frame it does not accept, the tree way (same verdicts).
      */
     public Message decode(String text) {
-        if (text != null) {
-            try (JsonParser p = streamFactory.createParser(text)) {
-                Message m = StreamingDecoder.decode(p);
-                if (m != null) {
-                    return m;
-                }
-            } catch (IOException e) {
-                // closing a parser over a String does no I/O; the tree path below gives the verdict
-            }
-        }
-        return decodeTree(text);
+        Message streamed = text == null ? null : streamed(() -> streamFactory.createParser(text));
+        return streamed != null ? streamed : decodeTree(text);
     }
 
     /**
@@ -82,18 +74,24 @@ public final class MessageCodec {
      * is parsed from the bytes without making a String.
      */
     public Message decode(byte[] utf8, int offset, int length) {
-        if (length >= 2 && utf8[offset] == '{' && utf8[offset + 1] != 0 && Ascii.isAscii(utf8, offset, length)) {
-            // Starting with '{' then a non-zero byte, Jackson's encoding detection settles on UTF-8.
-            try (JsonParser p = streamFactory.createParser(utf8, offset, length)) {
-                Message m = StreamingDecoder.decode(p);
-                if (m != null) {
-                    return m;
-                }
-            } catch (IOException e) {
-                // as above
-            }
+        // Starting with '{' then a non-zero byte, Jackson's encoding detection settles on UTF-8.
+        Message streamed = length >= 2 && utf8[offset] == '{' && utf8[offset + 1] != 0 && Ascii.isAscii(utf8, offset, length)
+                ? streamed(() -> streamFactory.createParser(utf8, offset, length)) : null;
+        return streamed != null ? streamed : decodeTree(new String(utf8, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A parser over a frame held in memory. */
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    /** The streaming decoder's message, or null: then the tree path gives the verdict. */
+    private static Message streamed(ParserSource source) {
+        try (JsonParser p = source.open()) {
+            return StreamingDecoder.decode(p);
+        } catch (IOException e) {
+            return null; // a parser over memory does no I/O on open or close
         }
-        return decodeTree(new String(utf8, offset, length, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The tree path alone: every frame read into a tree first (package-private for the differential test). */
@@ -282,20 +280,20 @@ public final class MessageCodec {
 
     /** Encodes a message as one JSON text frame; telemetry and data are written without a tree. */
     public String encode(Message message) {
-        return switch (message) {
-            case Message.Telemetry m -> JsonTrees.write(g -> SampleWriter.telemetry(g, m));
-            case Message.LegacyData m -> JsonTrees.write(g -> SampleWriter.legacy(g, m));
-            default -> JsonTrees.write(tree(message));
-        };
+        return JsonTrees.write(g -> write(message, g));
     }
 
     /** {@link #encode}'s text as UTF-8 bytes, written as bytes (what a socket sends, without a String). */
     public byte[] encodeUtf8(Message message) {
-        return switch (message) {
-            case Message.Telemetry m -> JsonTrees.writeUtf8(g -> SampleWriter.telemetry(g, m));
-            case Message.LegacyData m -> JsonTrees.writeUtf8(g -> SampleWriter.legacy(g, m));
-            default -> JsonTrees.writeUtf8(g -> JsonTrees.write(tree(message), g));
-        };
+        return JsonTrees.writeUtf8(g -> write(message, g));
+    }
+
+    private static void write(Message message, JsonGenerator g) throws IOException {
+        switch (message) {
+            case Message.Telemetry m -> SampleWriter.telemetry(g, m);
+            case Message.LegacyData m -> SampleWriter.legacy(g, m);
+            default -> JsonTrees.write(tree(message), g);
+        }
     }
 
     private static ObjectNode tree(Message message) {

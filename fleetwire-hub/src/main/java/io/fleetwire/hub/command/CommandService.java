@@ -71,6 +71,9 @@ public final class CommandService {
                     Future<Void> claimed = tx.add(Idempotency.claim(c, key, id.value()));
                     Future<Optional<Command>> inserted = tx.add(repository.create(c, id, device, type, params, expires, actor, detail));
                     if (!delivery.sendsWithin(device)) {
+                        // Without a key nothing is written for a missing device, so COMMIT goes with the insert
+                        // (one round trip); a key's claim must not commit for a missing device, so COMMIT waits
+                        // for the insert's answer.
                         Future<Void> decided = key == null ? tx.commit() : claimed;
                         return decided.compose(v -> inserted).compose(found -> found
                                         .map(cmd -> (key == null ? Future.<Void>succeededFuture() : tx.commit())

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -487,14 +488,17 @@ public final class DeviceSession {
         o.everSent = true;
         o.sentOn = connection;
         o.sentAtNanos = System.nanoTime();
-        if (channel != null && open) {
-            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(o.utf8)), channel.voidPromise());
-        }
+        send(o.utf8);
     }
 
     private void send(String text) {
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes one text frame of these UTF-8 bytes, if the socket is open. */
+    private void send(byte[] utf8) {
         if (channel != null && open) {
-            channel.writeAndFlush(new TextWebSocketFrame(text), channel.voidPromise());
+            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
         }
     }
 
